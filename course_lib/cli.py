@@ -1,0 +1,117 @@
+"""The ``course`` command. Every ``make`` target is one line calling it, so the same works
+where there is no ``make``: ``python -m course_lib release`` and so on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import instructor
+from .checks import check_lessons, check_release
+from .instructor import CommandError, find_course
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="check every lesson, and the release if there is one")
+    sub.add_parser("release", help="make the student release in grading/release/ (nbgrader)")
+    sub.add_parser("autograde", help="autograde every submission in grading/submitted/ (nbgrader)")
+    sub.add_parser("feedback", help="write feedback pages to grading/feedback/ (nbgrader)")
+    grades = sub.add_parser("grades", help="export grades as CSV, one row per learner and lesson")
+    grades.add_argument("--out", type=Path, default=None, help="default: grading/grades.csv")
+    ws = sub.add_parser("workspace", help="make or update the learner workspace from the release")
+    ws.add_argument("--dir", type=Path, default=None, help="default: workspace/")
+    start = sub.add_parser("start", help="release, update the workspace, and open JupyterLab on it")
+    start.add_argument("--dir", type=Path, default=None, help="default: workspace/")
+    start.add_argument("--no-lab", action="store_true", help="prepare everything but do not open JupyterLab")
+    view = sub.add_parser("view", help="serve the read-only web view with Voila on 127.0.0.1")
+    view.add_argument("--port", type=int, default=8866)
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (CommandError, FileNotFoundError) as exc:
+        print(f"course {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _check(args) -> int:
+    course = find_course()
+    problems = check_lessons(course.notebooks)
+    if any(course.release.glob("*/lesson.yaml")):
+        problems += check_release(course.notebooks, course.release)
+    for p in problems:
+        print(f"- {p}")
+    verdict = f"{len(problems)} problem(s)" if problems else "no problems"
+    print(f"{len(course.lessons)} lesson(s) checked: {verdict}.")
+    return 1 if problems else 0
+
+
+def _release(args) -> int:
+    lessons = instructor.release(find_course())
+    print(f"Released {len(lessons)} lesson(s) to grading/release/ and checked it for leaks: "
+          + ", ".join(lessons))
+    return 0
+
+
+def _autograde(args) -> int:
+    done = instructor.autograde(find_course())
+    print(f"Autograded the submissions of {len(done)} lesson(s): "
+          + (", ".join(done) or "none found in grading/submitted/"))
+    return 0
+
+
+def _feedback(args) -> int:
+    done = instructor.feedback(find_course())
+    print(f"Wrote feedback for {len(done)} lesson(s) to grading/feedback/")
+    return 0
+
+
+def _grades(args) -> int:
+    course = find_course()
+    out = args.out or course.grading / "grades.csv"
+    n = instructor.export_grades(course, out)
+    print(f"Wrote {n} row(s) to {out}")
+    return 0
+
+
+def _workspace(args) -> int:
+    from .workspace import sync_workspace
+
+    course = find_course()
+    target = args.dir or course.root / "workspace"
+    print(sync_workspace(course.release, target).summary())
+    print(f"Your workspace is {target}")
+    return 0
+
+
+def _start(args) -> int:
+    course = find_course()
+    instructor.release(course)
+    _workspace(args)
+    if args.no_lab:
+        return 0
+    target = args.dir or course.root / "workspace"
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={target}", "--ServerApp.ip=127.0.0.1"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    print("Opening JupyterLab. Open a lesson folder, then the lesson notebook. Press Ctrl+C here to stop.")
+    os.execv(sys.executable, cmd)
+
+
+def _view(args) -> int:
+    from .web import serve
+
+    course = find_course()
+    instructor.release(course)
+    return serve(course, port=args.port)
+
+
+COMMANDS = {"check": _check, "release": _release, "autograde": _autograde, "feedback": _feedback,
+            "grades": _grades, "workspace": _workspace, "start": _start, "view": _view}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""The branching "what would you do?" player.
+
+A scenario is data (:class:`course_lib.content.Scenario`, written in ``lesson.yaml``);
+:class:`ScenarioRun` walks it (pure state, easy to test) and :class:`ScenarioPlayer` draws
+it. Each choice shows its feedback before the learner moves on; "Back" undoes the last
+move; an ending is clearly marked and offers a fresh start. The path taken is saved, so a
+reopened lesson continues where the learner stopped.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from . import render
+from .content import Scenario
+from .store import ResponseStore
+from .views import FULL_WIDTH, button, safely
+
+
+class ScenarioRun:
+    """Where a learner is in a scenario: the steps visited, and the choice just made."""
+
+    def __init__(self, scenario: Scenario, path: object = None):
+        self.scenario = scenario
+        self.path = [scenario.start]
+        self.pending: int | None = None  # index of a choice whose feedback is showing
+        if isinstance(path, list) and self._valid_path(path):
+            self.path = list(path)
+
+    def _valid_path(self, path: list) -> bool:
+        steps = self.scenario.steps
+        if not path or path[0] != self.scenario.start or any(not isinstance(s, str) or s not in steps for s in path):
+            return False
+        return all(any(c.next == b for c in steps[a].choices) for a, b in zip(path, path[1:], strict=False))
+
+    @property
+    def step(self):
+        return self.scenario.steps[self.path[-1]]
+
+    def choose(self, step_id: str, index: object) -> bool:
+        """Pick choice ``index`` at ``step_id``; refused unless that is the step now showing."""
+        if step_id != self.step.id or self.pending is not None:
+            return False
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self.step.choices):
+            return False
+        self.pending = index
+        return True
+
+    def go_on(self) -> bool:
+        if self.pending is None:
+            return False
+        self.path.append(self.step.choices[self.pending].next)
+        self.pending = None
+        return True
+
+    def back(self) -> bool:
+        if self.pending is not None:
+            self.pending = None
+            return True
+        if len(self.path) > 1:
+            self.path.pop()
+            return True
+        return False
+
+    def restart(self) -> None:
+        self.path, self.pending = [self.scenario.start], None
+
+
+class ScenarioPlayer:
+    def __init__(self, scenario: Scenario, store: ResponseStore):
+        self.store = store
+        self.key = f"scenarios/{scenario.id}"
+        self.run = ScenarioRun(scenario, store.get(self.key))
+        self.status = w.HTML(layout=FULL_WIDTH)
+        self.body = w.VBox(layout=FULL_WIDTH)
+        self.widget = w.VBox(
+            [w.HTML(f"<p style='margin:0.2em 0;font-size:90%'><strong>What would you do?</strong> "
+                    f"(a practice scenario, not graded)</p><h3 style='margin:0.2em 0'>"
+                    f"{render.md_inline(scenario.title)}</h3>", layout=FULL_WIDTH),
+             self.body, self.status],
+            layout=w.Layout(border="2px solid #0b3d91", padding="0.4rem 0.8rem", margin="0.6rem 0",
+                            max_width="50rem"),
+        )
+        self.widget.add_class("course-scenario")
+        self.draw()
+
+    def draw(self) -> None:
+        run, step = self.run, self.run.step
+        parts: list[w.Widget] = [w.HTML(render.md(step.text), layout=FULL_WIDTH)]
+        if step.is_ending:
+            parts.append(w.HTML(render.box("info", "<strong>The end of this scenario.</strong> "
+                                           "You can go back and try other choices, or start again."),
+                                layout=FULL_WIDTH))
+            parts.append(self._restart_row())
+        elif run.pending is not None:
+            choice = step.choices[run.pending]
+            parts.append(w.HTML(render.box("info", f"<strong>You chose:</strong> {render.md_inline(choice.text)}"
+                                           f"<br>{render.md_inline(choice.feedback)}"), layout=FULL_WIDTH))
+            go_on = button("Continue", "primary")
+            go_on.on_click(lambda _b: self._go_on())
+            parts.append(w.HBox([go_on, *self._back_buttons()]))
+        else:
+            parts.append(w.HTML("<p style='margin:0.3em 0'><strong>What would you do?</strong></p>"))
+            for i, choice in enumerate(step.choices):
+                b = w.Button(description=choice.text, tooltip=choice.text,
+                             layout=w.Layout(width="100%", max_width="46rem", height="auto", min_height="2.4rem"))
+                b.add_class("course-choice")
+                b.on_click(lambda _b, sid=step.id, i=i: self._choose(sid, i))
+                parts.append(b)
+            if len(run.path) > 1:
+                parts.append(w.HBox(self._back_buttons()))
+        self.body.children = parts
+
+    def _back_buttons(self) -> list[w.Button]:
+        if self.run.pending is None and len(self.run.path) == 1:
+            return []
+        back = button("Back")
+        back.on_click(lambda _b: self._back())
+        return [back]
+
+    def _restart_row(self) -> w.HBox:
+        again = button("Start again", "primary")
+        again.on_click(lambda _b: self._restart())
+        return w.HBox([again, *self._back_buttons()])
+
+    @safely
+    def _choose(self, step_id: str, index: int) -> None:
+        if self.run.choose(step_id, index):
+            self.draw()
+
+    @safely
+    def _go_on(self) -> None:
+        if self.run.go_on():
+            self._save()
+            self.draw()
+
+    @safely
+    def _back(self) -> None:
+        if self.run.back():
+            self._save()
+            self.draw()
+
+    @safely
+    def _restart(self) -> None:
+        self.run.restart()
+        self._save()
+        self.draw()
+
+    def _save(self) -> None:
+        self.store.save(self.key, list(self.run.path))

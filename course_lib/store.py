@@ -1,0 +1,116 @@
+"""The learner's saved answers: one JSON file beside the lesson notebook.
+
+Why a file beside the notebook: nbgrader's submit and collect copy the whole assignment
+folder, so the answers travel with the notebook; the hidden tests read the same file in a
+fresh kernel at autograde time, so what is graded is exactly what the learner saved through
+the widgets and nobody has to type Python. A kernel restart or a reopened notebook reads the
+file again, so answers come back.
+
+Writes are atomic (a temporary file in the same folder, fsync, ``os.replace``) and merge
+with what is on disk, so a crash mid-write or a second open copy of the lesson never loses
+an answer. A damaged file is never overwritten silently: it is copied aside first and the
+learner is told where the copy is.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .files import atomic_write
+
+ANSWERS_FILE = "my-answers.json"
+FORMAT = 1
+
+
+class StoreError(ValueError):
+    """The answers file cannot be read; the message is meant for the learner."""
+
+
+class ResponseStore:
+    """Answers keyed by ``"<section>/<id>"`` (``questions/ot-areas``), each with the time saved.
+
+    ``writable=False`` is for the autograder and the read-only web view: the file is read (or,
+    with ``path=None``, nothing is read) and nothing is ever written.
+    """
+
+    def __init__(self, path: str | Path | None, lesson_id: str, writable: bool = True):
+        self.path = Path(path) if path is not None else None
+        self.lesson_id = lesson_id
+        self.writable = writable and self.path is not None
+        self.problem: str | None = None  # a message for the learner, if loading went wrong
+        self._answers: dict[str, dict] = {}
+        self.reload()
+
+    # -- reading ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.problem = None
+        try:
+            self._answers = self._read()
+        except StoreError as exc:
+            self._answers = {}
+            self.problem = str(exc)
+            if self.writable:
+                copy = self._keep_damaged_copy()
+                self.problem += f" A copy of the damaged file was kept as {copy.name}. You can answer again here."
+
+    def get(self, key: str, default=None):
+        entry = self._answers.get(key)
+        return entry["value"] if entry is not None else default
+
+    def saved_at(self, key: str) -> str | None:
+        entry = self._answers.get(key)
+        return entry.get("saved") if entry else None
+
+    def keys(self) -> list[str]:
+        return sorted(self._answers)
+
+    def _read(self) -> dict[str, dict]:
+        if self.path is None or not self.path.exists():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            raise StoreError(f"Your saved answers file ({self.path.name}) is damaged and could not be read.") from None
+        answers = data.get("answers") if isinstance(data, dict) else None
+        if not isinstance(answers, dict) or not all(
+            isinstance(v, dict) and "value" in v for v in answers.values()
+        ):
+            raise StoreError(f"Your saved answers file ({self.path.name}) is damaged and could not be read.")
+        if data.get("lesson") != self.lesson_id:
+            raise StoreError(
+                f"The answers file {self.path.name} in this folder belongs to another lesson "
+                f"({data.get('lesson')!r}), not to this one."
+            )
+        return answers
+
+    def _keep_damaged_copy(self) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
+        n = 1
+        while copy.exists():
+            copy = self.path.with_name(f"{self.path.stem}.damaged-{stamp}-{n}{self.path.suffix}")
+            n += 1
+        shutil.copy2(self.path, copy)
+        return copy
+
+    # -- writing ---------------------------------------------------------------------------
+    def save(self, key: str, value) -> None:
+        """Save one answer, keeping every other answer already on disk."""
+        value = json.loads(json.dumps(value))  # stored as it will read back: tuples become lists
+        entry = {"value": value, "saved": datetime.now(UTC).isoformat(timespec="seconds")}
+        if not self.writable:
+            self._answers[key] = entry  # remembered for this page only
+            return
+        try:
+            on_disk = self._read()
+        except StoreError:
+            if self.problem is None:  # damaged since it was loaded: keep a copy before replacing it
+                self._keep_damaged_copy()
+            on_disk = {}
+        answers = {**self._answers, **on_disk, key: entry}
+        data = {"format": FORMAT, "lesson": self.lesson_id, "answers": answers}
+        atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
+        self._answers = answers
