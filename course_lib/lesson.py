@@ -4,6 +4,8 @@ One call per interactive element keeps notebooks reading like lessons. The same 
 behaves in three ways, chosen from the environment rather than by the author:
 
 * **learn** (JupyterLab): answers are saved to ``my-answers.json`` beside the notebook;
+* **preview** (an instructor opening the source notebook in ``notebooks/``): nothing is written,
+  so no answers file can ever be copied into a student release;
 * **view** (the read-only Voila web view): nothing is written, and the page says so;
 * **grade** (nbgrader autograde/validate): nothing is written, and each element prints
   what the learner saved, because nbgrader's feedback pages show widgets as blank.
@@ -40,16 +42,26 @@ def current_mode() -> str:
 
 def open_lesson(folder: str | Path | None = None, mode: str | None = None) -> Lesson:
     """Load the lesson in ``folder`` (default: the notebook's own folder) with the learner's answers."""
-    return Lesson(Path(folder) if folder is not None else Path.cwd(), mode or current_mode())
+    folder = Path(folder) if folder is not None else Path.cwd()
+    mode = mode or current_mode()
+    if mode == "learn" and is_course_source(folder):
+        mode = "preview"
+    return Lesson(folder, mode)
+
+
+def is_course_source(folder: Path) -> bool:
+    """Is ``folder`` a lesson in the course's nbgrader source (``notebooks/`` beside ``grading/``)?"""
+    folder = folder.resolve()
+    return folder.parent.name == "notebooks" and (folder.parent.parent / "grading" / "nbgrader_config.py").exists()
 
 
 class Lesson:
     def __init__(self, folder: Path, mode: str):
-        if mode not in ("learn", "view", "grade"):
+        if mode not in ("learn", "preview", "view", "grade"):
             raise ValueError(f"unknown mode {mode!r}")
         self.folder, self.mode = folder, mode
         self.content: LessonContent = load_lesson(folder)
-        self.store = ResponseStore(None if mode == "view" else folder / ANSWERS_FILE,
+        self.store = ResponseStore(None if mode in ("view", "preview") else folder / ANSWERS_FILE,
                                    self.content.id, writable=mode == "learn")
         self.views: dict[str, object] = {}  # element key -> view, for tests and tools
 
@@ -62,6 +74,9 @@ class Lesson:
         if self.mode == "view":
             html += render.message("info", "You are reading the web view of this course. You can try every "
                                            "question and scenario, but answers given here are not saved.")
+        elif self.mode == "preview":
+            html += render.message("info", "Instructor preview: this is the course's source folder, so answers "
+                                           "given here are not saved. Learners' copies save their answers.")
         if self.store.problem:
             html += render.message("warn", self.store.problem)
         self._show_html(html)

@@ -21,6 +21,7 @@ from .store import ResponseStore
 log = logging.getLogger("course_lib")
 _SORT_PLACEHOLDER = ("Choose…", "")
 FULL_WIDTH = w.Layout(width="100%", max_width="48rem")
+NOT_KEPT = "Answers given here are not kept (see the note at the top of the lesson)."
 
 
 def safely(method):
@@ -136,7 +137,7 @@ class QuestionView:
 
     def _saved_note(self) -> str:
         if not self.store.writable:
-            return "Answers are not kept in this web view."
+            return NOT_KEPT
         return "Your instructor will grade this after you hand in the lesson. You can change it until then."
 
     def _restore(self) -> None:
@@ -193,7 +194,7 @@ class ReflectionView:
             self.status.value = render.message("warn", str(exc))
             return False
         self.store.save(self.key, text)
-        note = ("Answers are not kept in this web view." if not self.store.writable
+        note = (NOT_KEPT if not self.store.writable
                 else "A person will read it after you hand in the lesson. You can change it until then.")
         self.status.value = render.message("saved", note)
         return True

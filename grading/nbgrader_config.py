@@ -9,11 +9,10 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it reads this file
 c.CourseDirectory.course_id = "ot-in-special-education"
 c.CourseDirectory.source_directory = "../notebooks"
 
-# Never copy a learner's saved answers or editor leftovers into a release.
-c.CourseDirectory.ignore = [
-    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
-    "my-answers*.json", ".my-answers*.tmp",
-]
+# Leave editor leftovers and half-written temporary files out of every copy nbgrader makes.
+# (Not my-answers.json: it is what autograde grades. Lessons opened in notebooks/ never
+# write one: see course_lib/lesson.py, "preview".)
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*.tmp"]
 
 # Each lesson notebook starts a kernel and draws its widgets; leave room on a slow machine.
 c.Execute.timeout = 120

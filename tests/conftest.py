@@ -28,3 +28,82 @@ def _plain_mode(monkeypatch):
     for name in list(os.environ):
         if name.startswith("VOILA_") or name in ("NBGRADER_EXECUTION", "COURSE_READONLY", "SERVER_SOFTWARE"):
             monkeypatch.delenv(name, raising=False)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory):
+    """A copy of the course with a fresh student release (the repository is left as it is)."""
+    from course_lib import instructor
+    from course_lib.instructor import Course
+
+    root = tmp_path_factory.mktemp("released")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
+    (root / "grading").mkdir()
+    shutil.copy(ROOT / "grading" / "nbgrader_config.py", root / "grading")
+    course = Course(root)
+    instructor.release(course)
+    return course
+
+
+@pytest.fixture(scope="session")
+def voila_url(released_course):
+    """The read-only web view, served by a real standalone Voila on 127.0.0.1."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from course_lib.web import voila_command
+
+    port = free_port()
+    cmd, env = voila_command(released_course.release, port)
+    log = open(released_course.root / "voila.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                log.close()
+                pytest.fail("Voila did not start:\n" + (released_course.root / "voila.log").read_text()[-3000:])
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (no browser download). Required on CI."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing: .ci/run should have installed it")
+        pytest.skip("browser tests need Debian's chromium (sudo apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()

@@ -1,0 +1,44 @@
+"""The read-only web view: standalone Voila on 127.0.0.1 with the course's own template.
+
+Standalone Voila, not the ``/voila`` extension inside JupyterLab, because only standalone
+Voila refuses code execution requests from the browser. The kernels it starts get
+``COURSE_READONLY=1``, so no answer given in a browser is written anywhere. The "course"
+template is Voila's lab template without its links to public CDNs, so a page makes no
+request to any host but the course's own server.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent  # holds voila/templates/course
+
+
+def voila_command(release: Path, port: int = 8866) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that serve ``release`` read-only on 127.0.0.1:``port``."""
+    env = dict(os.environ)
+    env["COURSE_READONLY"] = "1"
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")) if p)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    cmd = [
+        sys.executable, "-m", "voila", str(release),
+        "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+        "--template=course", "--theme=light",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        # JupyterLab extensions in the same environment (nbgrader's, Notebook's, Voila's own
+        # preview) do not belong in a visitor's page and fail to load there.
+        "--VoilaConfiguration.extension_denylist=@jupyter/nbgrader",
+        "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension",
+        "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
+    ]
+    return cmd, env
+
+
+def serve(course, port: int = 8866) -> int:
+    cmd, env = voila_command(course.release, port)
+    print(f"Serving the read-only course at http://127.0.0.1:{port}/ - press Ctrl+C to stop.")
+    os.execve(sys.executable, cmd, env)
