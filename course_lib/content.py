@@ -125,6 +125,8 @@ def load_lesson(folder: str | Path) -> LessonContent:
 
 def parse_lesson(raw: object, where: str = LESSON_FILE) -> LessonContent:
     r = _Reader(raw, where)
+    r.only("id", "title", "minutes", "audiences", "objectives", "key_points", "sources", "glossary",
+           "scenarios", "self_checks", "questions", "reflections")
 
     def section(name: str, build) -> dict:
         return {k: build(r.sub(f"{name}.{k}", v), k) for k, v in r.mapping(name, required=False).items()}
@@ -141,19 +143,25 @@ def parse_lesson(raw: object, where: str = LESSON_FILE) -> LessonContent:
         scenarios=section("scenarios", _scenario),
         self_checks=section("self_checks", lambda s, k: _question(s, k, graded=False)),
         questions=section("questions", lambda s, k: _question(s, k, graded=True)),
-        reflections=section("reflections", lambda s, k: Reflection(id=k, prompt=s.text("prompt"),
-                                                                     hint=s.text("hint", ""))),
+        reflections=section("reflections", _reflection),
     )
 
 
+def _reflection(r: _Reader, rid: str) -> Reflection:
+    r.only("prompt", "hint")
+    return Reflection(id=rid, prompt=r.text("prompt"), hint=r.text("hint", ""))
+
+
 def _question(r: _Reader, qid: str, graded: bool) -> Question:
+    r.only("kind", "prompt", "hint", "options", "categories", "items")
     kind = r.text("kind")
     if kind not in KINDS:
         r.fail(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     key_fields = ("correct", "answer", "feedback")
     categories: tuple[Option, ...] = ()
     if kind == "sort":
-        categories = tuple(Option(id=c.text("id"), text=c.text("text")) for c in r.items("categories", minimum=2))
+        categories = tuple(Option(id=c.only("id", "text").text("id"), text=c.text("text"))
+                           for c in r.items("categories", minimum=2))
         r.unique([c.id for c in categories], "categories")
         options = []
         for item in r.items("items", minimum=2):
@@ -176,6 +184,7 @@ def _question(r: _Reader, qid: str, graded: bool) -> Question:
                 r.fail("a multiple-choice self-check needs at least one option with correct: true")
     r.unique([o.id for o in options], "options" if kind != "sort" else "items")
     for o_raw in r.items("items" if kind == "sort" else "options", minimum=2):
+        o_raw.only("id", "text", "feedback", "answer" if kind == "sort" else "correct")
         for name in key_fields:
             if graded and name in o_raw.data:
                 o_raw.fail(
@@ -189,16 +198,19 @@ def _question(r: _Reader, qid: str, graded: bool) -> Question:
 
 
 def _scenario(r: _Reader, sid: str) -> Scenario:
+    r.only("title", "start", "steps")
     steps = {}
     for step_id, step_raw in r.mapping("steps").items():
         s = r.sub(f"steps.{step_id}", step_raw)
+        s.only("text", "choices", "ending")
         if s.boolean("ending", False):
             if s.data.get("choices"):
                 s.fail("an ending has no choices")
             steps[step_id] = Step(id=step_id, text=s.text("text"))
             continue
         choices = tuple(
-            Choice(text=c.text("text"), feedback=c.text("feedback"), next=c.text("next"))
+            Choice(text=c.only("text", "feedback", "next").text("text"), feedback=c.text("feedback"),
+                   next=c.text("next"))
             for c in s.items("choices", minimum=1)
         )
         steps[step_id] = Step(id=step_id, text=s.text("text"), choices=choices)
@@ -257,6 +269,16 @@ class _Reader:
     def fail(self, message: str):
         at = f" (at {self.path})" if self.path else ""
         raise LessonError(f"{self.where}{at}: {message}")
+
+    def only(self, *names: str) -> _Reader:
+        """Refuse unknown fields: a typo, or an unquoted comma inside ``{...}``, would otherwise
+        silently cut a learner-facing text short."""
+        if not isinstance(self.data, dict):
+            self.fail("expected a mapping of fields")
+        if unknown := [str(k) for k in self.data if k not in names]:
+            self.fail(f"unknown field(s) {unknown}; allowed: {list(names)}. If a text contains a comma "
+                      "inside {...}, put the text in quotes.")
+        return self
 
     def value_text(self) -> str:
         if not isinstance(self.data, str) or not self.data.strip():

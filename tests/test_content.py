@@ -74,3 +74,21 @@ def test_error_names_the_field_to_fix(sample):
     data["minutes"] = "soon"
     with pytest.raises(LessonError, match="minutes"):
         parse_lesson(data, where="lesson.yaml")
+
+
+def test_an_unquoted_comma_that_would_cut_an_option_short_is_refused():
+    # in YAML's {...} form a comma ends the text: "b, c" became text "b" plus a field named "c"
+    raw = yaml.safe_load("{id: a, text: Helps with writing, reading and play}")
+    assert raw["text"] == "Helps with writing"
+    data = {"id": "x", "title": "X", "minutes": 5, "audiences": ["parent"], "objectives": ["o"],
+            "key_points": ["k"], "sources": ["s"],
+            "questions": {"q": {"kind": "single", "prompt": "P", "options": [raw, {"id": "b", "text": "B"}]}}}
+    with pytest.raises(LessonError, match=r"unknown field.*reading and play.*put the text in quotes"):
+        parse_lesson(data)
+
+
+def test_a_misspelt_field_is_refused_rather_than_ignored(sample):
+    data = _sample_data(sample)
+    data["self_checks"]["pick-one"]["hnit"] = "typo"
+    with pytest.raises(LessonError, match=r"self_checks.pick-one.*unknown field.*hnit"):
+        parse_lesson(data)
