@@ -15,8 +15,10 @@ from pathlib import Path
 from .answers import check_key
 from .content import LESSON_FILE, LessonError, load_lesson
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-_REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+           "BEGIN MARK SCHEME", "END MARK SCHEME")
+# ### BEGIN SOLUTION / ### BEGIN HIDDEN TESTS in code; === BEGIN MARK SCHEME === (a rubric) in tasks
+_REGION = re.compile(r"(?:###|===) BEGIN (SOLUTION|HIDDEN TESTS|MARK SCHEME)[ =]*\n(.*?)(?:###|===) END \1", re.S)
 
 
 def lesson_folders(notebooks: Path) -> list[Path]:
@@ -29,7 +31,7 @@ def lesson_notebook(folder: Path) -> Path:
 
 
 def kept_back(notebook: Path) -> list[str]:
-    """The solution and hidden-test regions of an instructor notebook, one string per region."""
+    """The solution, hidden-test and mark-scheme regions of an instructor notebook, one per region."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     return [m.group(2) for c in cells for m in _REGION.finditer(_source(c))]
 
@@ -78,6 +80,12 @@ def check_lessons(notebooks: Path) -> list[str]:
             if not meta.get("grade") or float(meta.get("points", -1)) != float(kwargs.get("points", 1)):
                 problems.append(f"{nb.name}: the test cell for {qid!r} must be an nbgrader autograder test "
                                 f"cell whose points equal points={kwargs.get('points', 1)}")
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("task") and "BEGIN MARK SCHEME" not in _source(cell):
+                problems.append(f"{nb.name}: the task {meta.get('grade_id')!r} needs its rubric inside "
+                                "=== BEGIN MARK SCHEME === / === END MARK SCHEME === so graders see it and "
+                                "learners do not")
         if missing := sorted(set(lesson.questions) - graded):
             problems.append(f"{nb.name}: graded questions with no hidden test: {missing}")
     return problems
