@@ -16,6 +16,8 @@ from .instructor import CommandError, find_course
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n")[0])
+    parser.add_argument("--root", type=Path, default=None,
+                        help="the course folder (default: the one this package is installed from)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="check every lesson, and the release if there is one")
     sub.add_parser("release", help="make the student release in grading/release/ (nbgrader)")
@@ -28,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     start = sub.add_parser("start", help="release, update the workspace, and open JupyterLab on it")
     start.add_argument("--dir", type=Path, default=None, help="default: workspace/")
     start.add_argument("--no-lab", action="store_true", help="prepare everything but do not open JupyterLab")
+    start.add_argument("--port", type=int, default=8888)
     view = sub.add_parser("view", help="serve the read-only web view with Voila on 127.0.0.1")
     view.add_argument("--port", type=int, default=8866)
     args = parser.parse_args(argv)
@@ -39,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> int:
-    course = find_course()
+    course = find_course(args.root)
     problems = check_lessons(course.notebooks)
     if any(course.release.glob("*/lesson.yaml")):
         problems += check_release(course.notebooks, course.release)
@@ -51,27 +54,27 @@ def _check(args) -> int:
 
 
 def _release(args) -> int:
-    lessons = instructor.release(find_course())
+    lessons = instructor.release(find_course(args.root))
     print(f"Released {len(lessons)} lesson(s) to grading/release/ and checked it for leaks: "
           + ", ".join(lessons))
     return 0
 
 
 def _autograde(args) -> int:
-    done = instructor.autograde(find_course())
+    done = instructor.autograde(find_course(args.root))
     print(f"Autograded the submissions of {len(done)} lesson(s): "
           + (", ".join(done) or "none found in grading/submitted/"))
     return 0
 
 
 def _feedback(args) -> int:
-    done = instructor.feedback(find_course())
+    done = instructor.feedback(find_course(args.root))
     print(f"Wrote feedback for {len(done)} lesson(s) to grading/feedback/")
     return 0
 
 
 def _grades(args) -> int:
-    course = find_course()
+    course = find_course(args.root)
     out = args.out or course.grading / "grades.csv"
     n = instructor.export_grades(course, out)
     print(f"Wrote {n} row(s) to {out}")
@@ -81,7 +84,7 @@ def _grades(args) -> int:
 def _workspace(args) -> int:
     from .workspace import sync_workspace
 
-    course = find_course()
+    course = find_course(args.root)
     target = args.dir or course.root / "workspace"
     print(sync_workspace(course.release, target).summary())
     print(f"Your workspace is {target}")
@@ -89,13 +92,14 @@ def _workspace(args) -> int:
 
 
 def _start(args) -> int:
-    course = find_course()
+    course = find_course(args.root)
     instructor.release(course)
     _workspace(args)
     if args.no_lab:
         return 0
     target = args.dir or course.root / "workspace"
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={target}", "--ServerApp.ip=127.0.0.1"]
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={target}", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={args.port}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     print("Opening JupyterLab. Open a lesson folder, then the lesson notebook. Press Ctrl+C here to stop.")
@@ -105,7 +109,7 @@ def _start(args) -> int:
 def _view(args) -> int:
     from .web import serve
 
-    course = find_course()
+    course = find_course(args.root)
     instructor.release(course)
     return serve(course, port=args.port)
 

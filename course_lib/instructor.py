@@ -57,9 +57,10 @@ class Course:
         return proc.stdout + proc.stderr
 
 
-def find_course(start: Path | None = None) -> Course:
-    """The course checkout: the folder above ``course_lib`` (an editable install) or the current one."""
-    for candidate in (Path(__file__).resolve().parent.parent, (start or Path.cwd()).resolve()):
+def find_course(root: Path | None = None) -> Course:
+    """``root``, else the folder above ``course_lib`` (an editable install), else the current one."""
+    candidates = [root.resolve()] if root else [Path(__file__).resolve().parent.parent, Path.cwd().resolve()]
+    for candidate in candidates:
         if (candidate / "grading" / "nbgrader_config.py").exists() and (candidate / "notebooks").is_dir():
             return Course(candidate)
     raise CommandError("Run this command inside the course folder (the one with notebooks/ and grading/).")

@@ -1,0 +1,77 @@
+"""`course start` (what `make start` runs): a learner's JupyterLab on their own workspace."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import copy_course, free_port
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def course_root(tmp_path):
+    return copy_course(tmp_path)
+
+
+def _course(root, *args):
+    return subprocess.run([sys.executable, "-m", "course_lib", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_starting_again_keeps_the_learners_edited_notebook_and_answers(course_root):
+    first = _course(course_root, "start", "--no-lab")
+    assert first.returncode == 0, first.stderr
+    lesson = sorted(p for p in (course_root / "workspace").iterdir() if p.is_dir())[0]
+    notebook = lesson / f"{lesson.name}.ipynb"
+    notebook.write_text(notebook.read_text().replace("Run All Cells", "Run All Cells (my note)"))
+    (lesson / "my-answers.json").write_text('{"format": 1, "lesson": "x", "answers": {}}')
+    edited = notebook.read_text()
+
+    again = _course(course_root, "start", "--no-lab")
+    assert again.returncode == 0, again.stderr
+    assert notebook.read_text() == edited
+    assert (lesson / "my-answers.json").read_text() == '{"format": 1, "lesson": "x", "answers": {}}'
+
+
+def test_start_opens_jupyterlab_on_the_workspace(course_root):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "course_lib", "--root", str(course_root), "start",
+                             f"--port={port}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "BROWSER": "true"})
+    try:
+        token, deadline, seen = None, time.monotonic() + 120, ""
+        while token is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            seen += line
+            if m := re.search(rf"http://127\.0\.0\.1:{port}/lab\?token=(\w+)", line):
+                token = m.group(1)
+            elif proc.poll() is not None:
+                break
+        assert token, seen[-2000:]
+        listing = _get_when_up(f"http://127.0.0.1:{port}/api/contents?token={token}", proc)
+        lessons = [p.name for p in (course_root / "notebooks").iterdir() if p.is_dir()]
+        assert all(f'"{name}"' in listing for name in lessons)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _get_when_up(url, proc, within=30):
+    """The server prints its address a moment before it accepts connections: retry briefly."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                return r.read().decode()
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.terminate()
+                pytest.fail(f"JupyterLab did not answer; it printed:\n{proc.stdout.read()[-3000:]}")
+            time.sleep(0.5)
