@@ -41,17 +41,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def copy_course(root: Path) -> Path:
+    """The course's lessons and nbgrader configuration, copied to ``root`` (no answers, no release)."""
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
+    (root / "grading").mkdir()
+    shutil.copy(ROOT / "grading" / "nbgrader_config.py", root / "grading")
+    return root
+
+
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory):
     """A copy of the course with a fresh student release (the repository is left as it is)."""
     from course_lib import instructor
     from course_lib.instructor import Course
 
-    root = tmp_path_factory.mktemp("released")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
-    (root / "grading").mkdir()
-    shutil.copy(ROOT / "grading" / "nbgrader_config.py", root / "grading")
-    course = Course(root)
+    course = Course(copy_course(tmp_path_factory.mktemp("released")))
     instructor.release(course)
     return course
 

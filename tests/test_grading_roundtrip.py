@@ -4,10 +4,9 @@ release, learners hand in, autograde, feedback, grades export."""
 from __future__ import annotations
 
 import csv
-import shutil
 
 import pytest
-from conftest import ROOT
+from conftest import copy_course
 from learners import answer_key, hand_in, wrong_answer
 
 from course_lib import instructor
@@ -28,11 +27,7 @@ LEARNERS = {  # id: (first name, last name)
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory):
     """A copy of the course, released, with four learners' work handed in and graded."""
-    root = tmp_path_factory.mktemp("course")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
-    (root / "grading").mkdir()
-    shutil.copy(ROOT / "grading" / "nbgrader_config.py", root / "grading")
-    course = Course(root)
+    course = Course(copy_course(tmp_path_factory.mktemp("course")))
     instructor.release(course)
     for learner, (first, last) in LEARNERS.items():
         course.nbgrader("db", "student", "add", learner, f"--first-name={first}", f"--last-name={last}")
@@ -82,7 +77,8 @@ def test_autograded_scores_match_what_each_learner_answered(graded_course):
     scores = _scores(course)
     for learner, lessons in expected.items():
         for lesson, points in lessons.items():
-            assert scores[(learner, lesson)][0] == pytest.approx(points), (learner, lesson)
+            # points are rounded to hundredths when graded, as a learner sees them
+            assert scores[(learner, lesson)][0] == pytest.approx(points, abs=0.01), (learner, lesson)
 
 
 def test_all_correct_earns_every_autograded_point_and_blank_earns_none(graded_course):
@@ -99,7 +95,8 @@ def test_editing_a_locked_test_cell_to_pass_does_not_earn_points(graded_course):
     course, expected, _out = graded_course
     scores = _scores(course)
     for lesson in expected["tamper"]:
-        assert scores[("tamper", lesson)][0] == pytest.approx(expected["tamper"][lesson]) < expected["ada"][lesson]
+        assert scores[("tamper", lesson)][0] == pytest.approx(expected["tamper"][lesson], abs=0.01)
+        assert scores[("tamper", lesson)][0] < expected["ada"][lesson]
 
 
 def test_reflections_wait_for_a_person_and_show_what_the_learner_wrote(graded_course):
@@ -107,6 +104,9 @@ def test_reflections_wait_for_a_person_and_show_what_the_learner_wrote(graded_co
     for lesson in expected["part"]:
         page = (course.grading / "autograded" / "part" / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8")
         assert "Zoë’s answer" in page or "Zo\\u00eb\\u2019s answer" in page
+        # the grader has the rubric beside the answer (it was kept out of the learner's copy)
+        assert "BEGIN MARK SCHEME" in page
+        assert "BEGIN MARK SCHEME" not in (course.release / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8")
 
 
 def test_feedback_pages_tell_each_learner_their_answers_and_the_right_ones(graded_course):

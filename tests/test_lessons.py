@@ -10,9 +10,7 @@ import pytest
 from conftest import ROOT
 from learners import run_notebook
 
-from course_lib import instructor
 from course_lib.checks import check_lessons, check_release, kept_back, lesson_folders, lesson_notebook
-from course_lib.instructor import Course
 
 LESSONS = [p.name for p in lesson_folders(ROOT / "notebooks")]
 
@@ -25,15 +23,9 @@ def test_lesson_data_and_answer_keys_agree():
     assert check_lessons(ROOT / "notebooks") == []
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
-    (root / "grading").mkdir()
-    shutil.copy(ROOT / "grading" / "nbgrader_config.py", root / "grading")
-    course = Course(root)
-    instructor.release(course)
-    return course
+@pytest.fixture
+def released(released_course):
+    return released_course
 
 
 def _errors_and_stderr(nb) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from course_lib.checks import lesson_folders
 from course_lib.content import load_lesson
@@ -33,7 +34,7 @@ def page(browser, voila_url, lesson_id):
 
 def test_the_lesson_page_renders_its_text_and_widgets(page, released_course, lesson_id):
     content = load_lesson(released_course.release / lesson_id)
-    assert page.get_by_role("heading", name=content.title).is_visible()
+    expect(page.get_by_role("heading", name=content.title)).to_be_visible()
     assert page.locator(".course-scenario").count() == len(content.scenarios)
     assert page.locator(".course-question").count() == len(content.self_checks) + len(content.questions)
 
@@ -47,7 +48,7 @@ def test_the_page_shows_no_source_code_and_no_traceback(page):
 
 
 def test_the_page_says_answers_are_not_saved_here(page):
-    assert page.get_by_text("answers given here are not saved").is_visible()
+    expect(page.get_by_text("answers given here are not saved")).to_be_visible()
 
 
 def test_answering_a_self_check_shows_its_feedback(page, released_course, lesson_id):
@@ -66,15 +67,17 @@ def test_answering_a_self_check_shows_its_feedback(page, released_course, lesson
 
 def test_a_scenario_can_be_played_to_its_end(page):
     scenario = page.locator(".course-scenario").first
+    the_end = scenario.get_by_text("The end of this scenario")
     for _ in range(30):
-        if scenario.get_by_text("The end of this scenario").count():
+        if the_end.count():
             break
         scenario.locator(".course-choice").first.click()
-        scenario.get_by_role("button", name="Continue", exact=True).click()
-        page.wait_for_timeout(100)
-    assert scenario.get_by_text("The end of this scenario").is_visible()
+        go_on = scenario.get_by_role("button", name="Continue", exact=True)
+        go_on.click()
+        expect(go_on).to_have_count(0)  # the next step (or the ending) has replaced this one
+    expect(the_end).to_be_visible()
     scenario.get_by_role("button", name="Start again", exact=True).click()
-    assert scenario.locator(".course-choice").first.is_visible()
+    expect(scenario.locator(".course-choice").first).to_be_visible()
 
 
 def test_the_page_asks_nothing_of_any_host_but_the_course_server(page, voila_url):
