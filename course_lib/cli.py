@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import instructor
-from .checks import check_lessons, check_release
+from .checks import check_release
 from .instructor import CommandError, find_course
 
 
@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the course folder (default: the one this package is installed from)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="check every lesson, and the release if there is one")
+    sub.add_parser("nav", help="update the navigation cells of every lesson from notebooks/course.yaml")
     sub.add_parser("release", help="make the student release in grading/release/ (nbgrader)")
     sub.add_parser("autograde", help="autograde every submission in grading/submitted/ (nbgrader)")
     sub.add_parser("feedback", help="write feedback pages to grading/feedback/ (nbgrader)")
@@ -42,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> int:
+    from .course import check_course
+
     course = find_course(args.root)
-    problems = check_lessons(course.notebooks)
+    problems = check_course(course.notebooks)
     if any(course.release.glob("*/lesson.yaml")):
         problems += check_release(course.notebooks, course.release)
     for p in problems:
@@ -51,6 +54,14 @@ def _check(args) -> int:
     verdict = f"{len(problems)} problem(s)" if problems else "no problems"
     print(f"{len(course.lessons)} lesson(s) checked: {verdict}.")
     return 1 if problems else 0
+
+
+def _nav(args) -> int:
+    from .course import update_navigation
+
+    changed = update_navigation(find_course(args.root).notebooks)
+    print(f"Updated the navigation of {len(changed)} lesson(s)" + (": " + ", ".join(changed) if changed else "."))
+    return 0
 
 
 def _release(args) -> int:
@@ -99,10 +110,10 @@ def _start(args) -> int:
         return 0
     target = args.dir or course.root / "workspace"
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={target}", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={args.port}"]
+           f"--ServerApp.port={args.port}", "--LabApp.default_url=/lab/tree/index.ipynb"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
-    print("Opening JupyterLab. Open a lesson folder, then the lesson notebook. Press Ctrl+C here to stop.")
+    print("Opening JupyterLab on the course home. Press Ctrl+C here to stop.")
     os.execv(sys.executable, cmd)
 
 
@@ -114,7 +125,7 @@ def _view(args) -> int:
     return serve(course, port=args.port)
 
 
-COMMANDS = {"check": _check, "release": _release, "autograde": _autograde, "feedback": _feedback,
+COMMANDS = {"check": _check, "nav": _nav, "release": _release, "autograde": _autograde, "feedback": _feedback,
             "grades": _grades, "workspace": _workspace, "start": _start, "view": _view}
 
 if __name__ == "__main__":

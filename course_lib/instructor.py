@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import check_lessons, check_release, lesson_folders
+from .checks import check_release, lesson_folders
 from .files import atomic_write
 
 CSV_COLUMNS = ["learner_id", "first_name", "last_name", "email", "lesson", "status",
@@ -67,11 +67,15 @@ def find_course(root: Path | None = None) -> Course:
 
 
 def release(course: Course) -> list[str]:
-    """Check the lessons, make the student release of each, and prove it leaks nothing."""
-    if problems := check_lessons(course.notebooks):
+    """Check the course, make the student release of each lesson and the course pages, and prove
+    the release leaks nothing."""
+    from .course import check_course, load_outline, write_pages
+
+    if problems := check_course(course.notebooks):
         raise CommandError("The lessons have problems to fix first:\n- " + "\n- ".join(problems))
     for lesson in course.lessons:
         course.nbgrader("generate_assignment", lesson, "--force")
+    write_pages(load_outline(course.notebooks), course.release)
     if problems := check_release(course.notebooks, course.release):
         raise CommandError("The release is not safe to give to learners:\n- " + "\n- ".join(problems))
     return course.lessons

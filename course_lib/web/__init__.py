@@ -16,8 +16,18 @@ from pathlib import Path
 TEMPLATE_ROOT = Path(__file__).resolve().parent  # holds voila/templates/course
 
 
-def voila_command(release: Path, port: int = 8866) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment that serve ``release`` read-only on 127.0.0.1:``port``."""
+# Idle kernels are shut down after this long, even with the tab still open, so a forgotten tab
+# does not hold memory forever. A visitor who comes back reloads the page.
+IDLE_KERNEL_SECONDS = 20 * 60
+
+
+def voila_command(release: Path, port: int = 8866, tuned: bool = True) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that serve ``release`` read-only on 127.0.0.1:``port``.
+
+    ``tuned`` keeps one kernel per page started and already run (Voila's "preheated" kernel
+    pool), so a visitor does not wait for a kernel to start; ``tuned=False`` is Voila's default
+    behaviour, kept for the benchmark's comparison.
+    """
     env = dict(os.environ)
     env["COURSE_READONLY"] = "1"
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")) if p)
@@ -34,7 +44,12 @@ def voila_command(release: Path, port: int = 8866) -> tuple[list[str], dict[str,
         "--VoilaConfiguration.extension_denylist=@jupyter/nbgrader",
         "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension",
         "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
+        f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_SECONDS}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=True",
     ]
+    if tuned:
+        cmd += ["--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
     return cmd, env
 
 
