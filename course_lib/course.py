@@ -25,6 +25,7 @@ COURSE_FILE = "course.yaml"
 HOME = "index.ipynb"
 GLOSSARY = "glossary.ipynb"
 NAV_TOP, NAV_BOTTOM = "navigation-top", "navigation-bottom"
+LAB_ONLY = "jupyterlab-only"  # a cell tag: shown in JupyterLab, hidden in the web view
 TRACK_NAMES = {"parent": "Parents' track", "aide": "Aides' track"}
 
 
@@ -147,6 +148,21 @@ def check_course(notebooks: Path) -> list[str]:
             problems.append(f"the navigation cells of {stale} are out of date: run 'course nav'")
     except LessonError as exc:
         problems.append(str(exc))
+    return problems + _lab_only_problems(notebooks)
+
+
+def _lab_only_problems(notebooks: Path) -> list[str]:
+    """Text about JupyterLab's menus must be tagged so the web view (which has none) hides it."""
+    problems = []
+    for folder in lesson_folders(notebooks):
+        path = lesson_notebook(folder)
+        if not path.exists():
+            continue
+        for cell in nbformat.read(path, as_version=4).cells:
+            if (cell.cell_type == "markdown" and "JupyterLab" in cell.source
+                    and LAB_ONLY not in cell.get("metadata", {}).get("tags", [])):
+                problems.append(f"{path.name}: a Markdown cell mentions JupyterLab; tag it {LAB_ONLY!r} "
+                                "so the web view hides it")
     return problems
 
 

@@ -107,3 +107,15 @@ def test_the_release_has_a_course_home_and_glossary_and_every_link_leads_somewhe
         for cell in json.loads(page.read_text())["cells"]:
             for target in LINK.findall("".join(cell["source"])):
                 assert (page.parent / target).resolve().is_file(), f"{page.name} links to missing {target}"
+
+
+def test_text_about_jupyterlab_must_be_tagged_so_the_web_view_hides_it(tmp_path):
+    notebooks = make_course(tmp_path, {"parent": ["01-a"], "aide": ["01-a"]})
+    update_navigation(notebooks)
+    path = lesson_notebook(notebooks / "01-a")
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if "tags" in cell["metadata"]:
+            cell["metadata"]["tags"] = [t for t in cell["metadata"]["tags"] if t != "jupyterlab-only"]
+    path.write_text(json.dumps(nb))
+    assert any("mentions JupyterLab" in p and "01-a" in p for p in check_course(notebooks))

@@ -1,0 +1,148 @@
+"""A visitor uses the whole course in the read-only web view: home page, navigation, a phone,
+accessibility, and a forged widget value (real Voila, real Chromium)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from course_lib.course import load_outline
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+READY = ".course-question button"  # a lesson's first interactive widget
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture(scope="module")
+def outline(released_course):
+    return load_outline(released_course.notebooks)
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    yield context
+    context.close()
+
+
+def _lesson_url(voila_url: str, lesson_id: str) -> str:
+    return f"{voila_url}/voila/render/{lesson_id}/{lesson_id}.ipynb"
+
+
+def test_the_web_view_opens_on_the_course_home_with_both_tracks_in_order(context, voila_url, outline):
+    page = context.new_page()
+    page.goto(voila_url + "/")
+    expect(page).to_have_url(re.compile(r"/voila/render/index\.ipynb$"), timeout=60_000)
+    expect(page.get_by_role("heading", name=outline.title, exact=True)).to_be_visible(timeout=60_000)
+    for track in outline.tracks.values():
+        section = page.locator("ol").nth(list(outline.tracks).index(track.id))
+        expect(page.get_by_role("heading", name=track.title, exact=True)).to_be_visible()
+        expect(section.get_by_role("link")).to_have_text([outline.lessons[lid].title for lid in track.lessons])
+    page.get_by_role("link", name="glossary", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Glossary", exact=True)).to_be_visible(timeout=60_000)
+    expect(page.locator("dl.course-glossary dt")).to_have_count(len(outline.glossary()))
+
+
+@pytest.mark.parametrize("track_id", ["parent", "aide"])
+def test_a_visitor_can_walk_a_track_from_the_home_page_to_its_last_lesson(context, voila_url, outline, track_id):
+    track = outline.tracks[track_id]
+    page = context.new_page()
+    page.goto(voila_url + "/voila/render/index.ipynb")
+    section = page.locator("ol").nth(list(outline.tracks).index(track_id))
+    section.get_by_role("link").first.click()
+    for n, lid in enumerate(track.lessons, 1):
+        expect(page).to_have_url(re.compile(re.escape(f"/{lid}/{lid}.ipynb") + "$"), timeout=60_000)
+        page.wait_for_selector(READY, timeout=90_000)  # widgets are live on every lesson
+        expect(page.get_by_role("heading", name=outline.lessons[lid].title, exact=True)).to_be_visible()
+        nav = page.locator(".jp-RenderedMarkdown", has_text="Course home").first
+        expect(nav).to_contain_text(f"lesson {n} of {len(track.lessons)}")
+        if n < len(track.lessons):
+            nav.get_by_role("link", name=outline.lessons[track.lessons[n]].title, exact=True).click()
+    expect(nav).to_contain_text("this is the last lesson of the track")
+    nav.get_by_role("link", name="Course home").click()
+    expect(page).to_have_url(re.compile(r"/index\.ipynb$"), timeout=60_000)
+
+
+def test_a_lesson_reads_well_at_phone_width(browser, voila_url, outline, tmp_path):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        lesson_id = next(iter(outline.lessons))
+        page.goto(_lesson_url(voila_url, lesson_id))
+        page.wait_for_selector(READY, timeout=90_000)
+        # Nothing is wider than the phone: no sideways scrolling, every widget fits.
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        shown = ".course-question:visible, .course-scenario:visible, .jp-RenderedMarkdown p:visible"
+        for box in page.locator(shown).all():
+            right = box.bounding_box()
+            assert right and right["x"] >= 0 and right["x"] + right["width"] <= PHONE["width"] + 1
+        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.jp-RenderedMarkdown p')).fontSize)")
+        assert size >= 16  # readable without zooming
+        expect(page.get_by_text("Run All Cells")).to_be_hidden()  # JupyterLab's menus are not here
+        shot = page.screenshot(path=str(tmp_path / "phone.png"))
+        assert int.from_bytes(shot[16:20], "big") == PHONE["width"]  # PNG header: the page was drawn at 375 px
+        tallest = page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+        assert tallest > 3 * PHONE["height"]  # one long readable column, not squeezed side by side
+    finally:
+        context.close()
+
+
+def _pages(outline) -> list[str]:
+    return ["index.ipynb", "glossary.ipynb", *(f"{lid}/{lid}.ipynb" for lid in outline.lessons)]
+
+
+def test_every_page_has_no_serious_accessibility_problem(context, voila_url, outline):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, found = Axe(), {}
+    page = context.new_page()
+    for path in _pages(outline):
+        page.goto(f"{voila_url}/voila/render/{path}")
+        page.wait_for_selector("#rendered_cells", state="visible", timeout=90_000)
+        if "/" in path:
+            page.wait_for_selector(READY, timeout=90_000)
+        result = axe.run(page)
+        bad = [v for v in result.response["violations"] if v["impact"] in ("critical", "serious")]
+        if bad:
+            found[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in bad]
+    assert found == {}
+
+
+def _forge_choice(ws_route, index: int) -> None:
+    """Pass the page's kernel messages through, but replace any choice it sends with ``index``."""
+    from jupyter_server.services.kernels.connection.base import (
+        deserialize_msg_from_ws_v1,
+        serialize_msg_to_ws_v1,
+    )
+
+    server = ws_route.connect_to_server()
+
+    def upstream(message):
+        if isinstance(message, bytes):
+            channel, parts = deserialize_msg_from_ws_v1(message)
+            content = json.loads(parts[3])
+            state = content.get("data", {}).get("state", {})
+            if "index" in state:
+                state["index"] = index
+                parts[3] = json.dumps(content).encode()
+                message = serialize_msg_to_ws_v1(parts, channel)
+        server.send(message)
+
+    ws_route.on_message(upstream)
+
+
+def test_a_forged_choice_from_the_browser_gets_a_friendly_message(context, voila_url, outline):
+    page = context.new_page()
+    page.route_web_socket(re.compile(r"/api/kernels/.*/channels"), lambda ws: _forge_choice(ws, 99))
+    page.goto(_lesson_url(voila_url, next(iter(outline.lessons))))
+    page.wait_for_selector(READY, timeout=90_000)
+    box = page.locator(".course-question").filter(has=page.locator("input[type=radio]")).first
+    box.locator("input[type=radio]").first.check()  # the kernel receives choice 99 of 3
+    box.get_by_role("button", name="Check my answer", exact=True).click()
+    expect(box).to_contain_text("Please choose an answer first", timeout=10_000)
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "TraitError" not in body
