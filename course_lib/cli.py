@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the course folder (default: the one this package is installed from)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="check every lesson, and the release if there is one")
+    sub.add_parser("report", help="print each lesson's reading level and size (needs the test extra)")
     sub.add_parser("nav", help="update the navigation cells of every lesson from notebooks/course.yaml")
     sub.add_parser("release", help="make the student release in grading/release/ (nbgrader)")
     sub.add_parser("autograde", help="autograde every submission in grading/submitted/ (nbgrader)")
@@ -61,6 +62,20 @@ def _nav(args) -> int:
 
     changed = update_navigation(find_course(args.root).notebooks)
     print(f"Updated the navigation of {len(changed)} lesson(s)" + (": " + ", ".join(changed) if changed else "."))
+    return 0
+
+
+def _report(args) -> int:
+    from .citations import readability
+    from .course import load_outline
+
+    outline = load_outline(find_course(args.root).notebooks)
+    print(f"{'lesson':32} {'FK grade':>8} {'ease':>5} {'words':>6} {'checks':>6} {'graded':>6} {'steps':>5}")
+    for lid, lesson in outline.lessons.items():
+        r = readability(find_course(args.root).notebooks / lid)
+        steps = sum(len(s.steps) for s in lesson.scenarios.values())
+        print(f"{lid:32} {r['grade']:8.1f} {r['ease']:5.0f} {r['words']:6d} {len(lesson.self_checks):6d} "
+              f"{len(lesson.questions):6d} {steps:5d}")
     return 0
 
 
@@ -125,8 +140,8 @@ def _view(args) -> int:
     return serve(course, port=args.port)
 
 
-COMMANDS = {"check": _check, "nav": _nav, "release": _release, "autograde": _autograde, "feedback": _feedback,
-            "grades": _grades, "workspace": _workspace, "start": _start, "view": _view}
+COMMANDS = {"check": _check, "report": _report, "nav": _nav, "release": _release, "autograde": _autograde,
+            "feedback": _feedback, "grades": _grades, "workspace": _workspace, "start": _start, "view": _view}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -18,6 +18,7 @@ import nbformat
 import yaml
 
 from .checks import check_lessons, lesson_folders, lesson_notebook
+from .citations import check_citations
 from .content import LessonContent, LessonError, load_lesson
 from .files import atomic_write
 
@@ -148,7 +149,7 @@ def check_course(notebooks: Path) -> list[str]:
             problems.append(f"the navigation cells of {stale} are out of date: run 'course nav'")
     except LessonError as exc:
         problems.append(str(exc))
-    return problems + _lab_only_problems(notebooks)
+    return problems + check_citations(notebooks) + _lab_only_problems(notebooks)
 
 
 def _lab_only_problems(notebooks: Path) -> list[str]:

@@ -32,6 +32,7 @@ def make_course(root: Path, tracks: dict[str, list[str]], extra: tuple[str, ...]
     outline = {"title": "Test course", "summary": "For tests.",
                "tracks": {t: {"title": f"Track {t}", "lessons": ids} for t, ids in tracks.items()}}
     (notebooks / "course.yaml").write_text(yaml.safe_dump(outline), encoding="utf-8")
+    shutil.copy(ROOT / "notebooks" / "citations.yaml", notebooks)
     return notebooks
 
 

@@ -1,0 +1,118 @@
+"""Accuracy and readability checks on what lessons say.
+
+* Every legal citation in a lesson (CFR or U.S. Code) must be one the course has checked, listed
+  in ``notebooks/citations.yaml`` with the facts it supports. A typo such as "300.302" for
+  "300.320" is caught here, not by a parent at an IEP meeting.
+* A sentence that says what a law says or requires must cite its source in the same paragraph.
+* Readability of the learner-facing prose (Flesch-Kincaid grade, via ``textstat``), printed per
+  lesson by ``course report``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from .checks import lesson_folders, lesson_notebook
+from .content import LESSON_FILE
+
+CITATIONS_FILE = "citations.yaml"
+_CFR = re.compile(r"\b((?:300|303|104|99)\.\d+)((?:\([a-z0-9]+\))*)")
+_USC = re.compile(r"\b(\d+) U\.S\.C\.\s*(?:§\s*)?(\d+[a-z]*)((?:\([a-z0-9]+\))*)")
+_CLAIM = re.compile(r"\b(IDEA|the law|federal law|federal rules?|Section 504|FERPA)\b[^.?!:]{0,60}?"
+                    r"\b(says?|requires?|gives?|guarantees?)\b", re.I)
+_SOURCED = re.compile(r"CFR|U\.S\.C\.|Endrew|Source|\b(?:300|104|99)\.\d+")
+
+
+def allowed_citations(notebooks: Path) -> tuple[set[str], set[str]]:
+    data = yaml.safe_load((notebooks / CITATIONS_FILE).read_text(encoding="utf-8")) or {}
+    return set(data.get("cfr") or {}), set(data.get("usc") or {})
+
+
+def _covered(cited: str, allowed: set[str]) -> bool:
+    """``300.34`` is covered by ``300.34(a)``, and ``300.320(a)(7)`` by ``300.320(a)``."""
+    return any(cited == a or a.startswith(cited + "(") or cited.startswith(a + "(") for a in allowed)
+
+
+def lesson_paragraphs(folder: Path, claims_only: bool = False) -> Iterator[str]:
+    """Lesson text a learner or grader may read: notebook cells and lesson.yaml strings."""
+    nb = lesson_notebook(folder)
+    if nb.exists():
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            yield from (p for p in re.split(r"\n\s*\n", src) if p.strip())
+    yield from _strings(yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8")), claims_only)
+
+
+def _strings(value, claims_only: bool = False) -> Iterator[str]:
+    """Every string in ``value``; with ``claims_only``, not the text of an answer option or a choice,
+    which may be a deliberately wrong statement that its feedback corrects (with its source)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not (claims_only and k == "text" and "id" in value):
+                yield from _strings(v, claims_only)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v, claims_only)
+    elif isinstance(value, str):
+        yield value
+
+
+def check_citations(notebooks: Path) -> list[str]:
+    """Citations not on the checked list, and legal claims with no source beside them."""
+    if not (notebooks / CITATIONS_FILE).exists():
+        return [f"{notebooks / CITATIONS_FILE} is missing: it lists the citations lessons may use"]
+    cfr, usc = allowed_citations(notebooks)
+    problems = []
+    for folder in lesson_folders(notebooks):
+        unknown, unsourced = set(), []
+        for text in lesson_paragraphs(folder):
+            unknown |= {m.group(1) + m.group(2) for m in _CFR.finditer(text)
+                        if not _covered(m.group(1) + m.group(2), cfr)}
+            unknown |= {f"{m.group(1)} U.S.C. {m.group(2)}{m.group(3)}" for m in _USC.finditer(text)
+                        if not _covered(f"{m.group(1)} U.S.C. {m.group(2)}{m.group(3)}", usc)}
+        for text in lesson_paragraphs(folder, claims_only=True):
+            claims = [m for m in _CLAIM.finditer(text) if not text[m.end():].lstrip().startswith("?")]
+            if claims and not _SOURCED.search(text):
+                unsourced.append(text[max(0, claims[0].start() - 20):claims[0].end() + 40].replace("\n", " "))
+        if unknown:
+            problems.append(f"{folder.name}: cites {sorted(unknown)}, not in {CITATIONS_FILE} "
+                            "(check the primary source, then add it there)")
+        problems += [f"{folder.name}: a legal claim with no source in its paragraph: '…{s}…'" for s in unsourced]
+    return problems
+
+
+# -- readability ---------------------------------------------------------------------------------
+_NOT_PROSE = ("id", "next", "kind", "answer", "start", "sources", "glossary", "audiences", "minutes")
+
+
+def learner_prose(folder: Path) -> str:
+    """The lesson's reading text, without citations, code, rubrics or Markdown marks."""
+    texts = []
+    nb = lesson_notebook(folder)
+    for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+        meta = cell.get("metadata", {})
+        if cell["cell_type"] == "markdown" and not meta.get("nbgrader", {}).get("task") \
+                and "navigation" not in meta.get("tags", []):
+            texts.append("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
+    data = yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8"))
+    texts += [s for k, v in data.items() if k not in _NOT_PROSE for s in _strings(v) if " " in s]
+    text = re.sub(r"\*?Sources?:[^\n]*", "", "\n".join(texts))
+    text = re.sub(r"\([^()]*(CFR|U\.S\.C\.|AOTA|AAP|ASHA|\d{4})[^()]*\)", "", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
+    return re.sub(r"[*_`>#|\[\]]", "", text)
+
+
+def readability(folder: Path) -> dict[str, float]:
+    """Flesch-Kincaid grade, Flesch reading ease and word count of a lesson's prose."""
+    try:
+        import textstat
+    except ImportError:  # a test extra: learners do not need it
+        raise RuntimeError("The readability report needs textstat: pip install -e '.[test]'") from None
+    text = learner_prose(folder)
+    return {"grade": textstat.flesch_kincaid_grade(text), "ease": textstat.flesch_reading_ease(text),
+            "words": textstat.lexicon_count(text)}
