@@ -42,6 +42,8 @@ def graded_course(tmp_path_factory):
         expected["ada"][folder.name] = total
         hand_in(release_lesson, submitted, "blank", {}, None)
         expected["blank"][folder.name] = 0
+        if folder.name != lesson_folders(course.notebooks)[0].name:
+            continue  # partial and tampered work: on the first lesson only, to keep the run short
         # part: the first question right, one multiple-choice question half right, the rest wrong
         first = next(iter(keys))
         multi = next(q for q in keys if content.questions[q].kind == "multiple" and len(keys[q][0]) >= 2)
