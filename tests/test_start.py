@@ -50,14 +50,16 @@ def test_start_opens_jupyterlab_on_the_workspace(course_root):
         while token is None and time.monotonic() < deadline:
             line = proc.stdout.readline()
             seen += line
-            if m := re.search(rf"http://127\.0\.0\.1:{port}/lab\?token=(\w+)", line):
-                token = m.group(1)
+            if m := re.search(rf"http://127\.0\.0\.1:{port}/lab(/tree/index\.ipynb)?\?token=(\w+)", line):
+                opens_home, token = bool(m.group(1)), m.group(2)
             elif proc.poll() is not None:
                 break
         assert token, seen[-2000:]
+        assert opens_home, "JupyterLab should open on the course home, index.ipynb"
         listing = _get_when_up(f"http://127.0.0.1:{port}/api/contents?token={token}", proc)
         lessons = [p.name for p in (course_root / "notebooks").iterdir() if p.is_dir()]
         assert all(f'"{name}"' in listing for name in lessons)
+        assert '"index.ipynb"' in listing and '"glossary.ipynb"' in listing
     finally:
         proc.terminate()
         proc.wait(timeout=20)
