@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="check every lesson, and the release if there is one")
     sub.add_parser("report", help="print each lesson's reading level and size (needs the test extra)")
-    sub.add_parser("nav", help="update the navigation cells of every lesson from notebooks/course.yaml")
+    sub.add_parser("nav", help="update every lesson's navigation (from course.yaml) and pictures (from assets/)")
     sub.add_parser("release", help="make the student release in grading/release/ (nbgrader)")
     sub.add_parser("autograde", help="autograde every submission in grading/submitted/ (nbgrader)")
     sub.add_parser("feedback", help="write feedback pages to grading/feedback/ (nbgrader)")
@@ -58,10 +58,11 @@ def _check(args) -> int:
 
 
 def _nav(args) -> int:
-    from .course import update_navigation
+    from .course import embed_pictures, update_navigation
 
-    changed = update_navigation(find_course(args.root).notebooks)
-    print(f"Updated the navigation of {len(changed)} lesson(s)" + (": " + ", ".join(changed) if changed else "."))
+    notebooks = find_course(args.root).notebooks
+    for what, changed in (("navigation", update_navigation(notebooks)), ("pictures", embed_pictures(notebooks))):
+        print(f"Updated the {what} of {len(changed)} lesson(s)" + (": " + ", ".join(changed) if changed else "."))
     return 0
 
 

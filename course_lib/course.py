@@ -11,6 +11,9 @@ no code needs nothing from a kernel to read.
 
 from __future__ import annotations
 
+import base64
+import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +150,8 @@ def check_course(notebooks: Path) -> list[str]:
     try:
         if stale := update_navigation(notebooks, write=False):
             problems.append(f"the navigation cells of {stale} are out of date: run 'course nav'")
+        if stale := embed_pictures(notebooks, write=False):
+            problems.append(f"the pictures in {stale} differ from assets/: run 'course nav'")
     except LessonError as exc:
         problems.append(str(exc))
     return problems + check_citations(notebooks) + _lab_only_problems(notebooks)
@@ -201,3 +206,48 @@ def _nav_cell(grade_id: str, text: str):
         "nbgrader": {"grade": False, "grade_id": grade_id, "locked": True, "schema_version": 3, "solution": False},
         "tags": ["navigation"]})
     return cell
+
+
+# -- pictures from assets/ --------------------------------------------------------------------------
+_PICTURE = re.compile(r"!\[[^\]]*\]\(attachment:([^)\s]+)\)")
+
+
+def embed_pictures(notebooks: Path, write: bool = True) -> list[str]:
+    """Embed each ``![...](attachment:name)`` picture from ``assets/`` with its alt text.
+
+    A cell attachment travels inside the notebook, so the same picture reaches JupyterLab, the
+    student release and the web view without a path that works in one and breaks in another.
+    Returns the lessons that were (or, with ``write=False``, would be) changed.
+    """
+    assets = notebooks.parent / "assets"
+    alt_file = assets / "alt-text.yaml"
+    alt = (yaml.safe_load(alt_file.read_text(encoding="utf-8")) or {}) if alt_file.exists() else {}
+    changed = []
+    for folder in lesson_folders(notebooks):
+        path = lesson_notebook(folder)
+        if not path.exists():
+            continue
+        nb = nbformat.read(path, as_version=4)
+        before = nbformat.writes(nb)
+        for cell in nb.cells:
+            names = _PICTURE.findall(cell.source) if cell.cell_type == "markdown" else []
+            for name in names:
+                if not (assets / name).is_file() or not alt.get(name):
+                    raise LessonError(f"{path.name}: the picture {name!r} needs a file in assets/ and its "
+                                      "alt text in assets/alt-text.yaml")
+            if not names:
+                continue
+            cell.source = _PICTURE.sub(lambda m: f"![{_one_line(alt[m.group(1)])}](attachment:{m.group(1)})",
+                                       cell.source)
+            cell["attachments"] = {name: {mimetypes.guess_type(name)[0] or "application/octet-stream":
+                                          base64.b64encode((assets / name).read_bytes()).decode()}
+                                   for name in names}
+        if nbformat.writes(nb) != before:
+            changed.append(folder.name)
+            if write:
+                atomic_write(path, nbformat.writes(nb) + "\n")
+    return changed
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split()).replace("]", ")").replace("[", "(")

@@ -42,8 +42,9 @@ def free_port() -> int:
 
 
 def copy_course(root: Path) -> Path:
-    """The course's lessons and nbgrader configuration, copied to ``root`` (no answers, no release)."""
+    """The course's lessons, pictures and nbgrader configuration, copied to ``root`` (no answers, no release)."""
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
+    shutil.copytree(ROOT / "assets", root / "assets")
     (root / "grading").mkdir()
     shutil.copy(ROOT / "grading" / "nbgrader_config.py", root / "grading")
     return root

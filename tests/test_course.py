@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 from conftest import ROOT
@@ -33,6 +34,7 @@ def make_course(root: Path, tracks: dict[str, list[str]], extra: tuple[str, ...]
                "tracks": {t: {"title": f"Track {t}", "lessons": ids} for t, ids in tracks.items()}}
     (notebooks / "course.yaml").write_text(yaml.safe_dump(outline), encoding="utf-8")
     shutil.copy(ROOT / "notebooks" / "citations.yaml", notebooks)
+    shutil.copytree(ROOT / "assets", root / "assets")
     return notebooks
 
 
@@ -120,3 +122,30 @@ def test_text_about_jupyterlab_must_be_tagged_so_the_web_view_hides_it(tmp_path)
             cell["metadata"]["tags"] = [t for t in cell["metadata"]["tags"] if t != "jupyterlab-only"]
     path.write_text(json.dumps(nb))
     assert any("mentions JupyterLab" in p and "01-a" in p for p in check_course(notebooks))
+
+
+def test_a_picture_is_embedded_from_assets_with_its_alt_text(tmp_path):
+    from course_lib.course import embed_pictures
+
+    notebooks = make_course(tmp_path, {"parent": ["01-a"], "aide": ["01-a"]})
+    update_navigation(notebooks)
+    assets = tmp_path / "assets"
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>x</title></svg>'
+    (assets / "loop.svg").write_text(svg)
+    path = lesson_notebook(notebooks / "01-a")
+    nb = json.loads(path.read_text())
+    nb["cells"].insert(3, {"cell_type": "markdown", "id": "pic", "metadata": {}, "source": "![](attachment:loop.svg)"})
+    path.write_text(json.dumps(nb))
+    # no alt text yet: refused, rather than shown without it
+    assert any("loop.svg" in p and "alt text" in p for p in check_course(notebooks))
+
+    with (assets / "alt-text.yaml").open("a") as alt:
+        alt.write("loop.svg: Four steps in a loop, from request to review.\n")
+    assert any("pictures" in p and "01-a" in p for p in check_course(notebooks))
+    assert embed_pictures(notebooks) == ["01-a"]
+    assert check_course(notebooks) == []
+    cell = next(c for c in nbformat.read(path, as_version=4).cells if c.id == "pic")
+    assert cell.source == "![Four steps in a loop, from request to review.](attachment:loop.svg)"
+    import base64
+
+    assert base64.b64decode(cell["attachments"]["loop.svg"]["image/svg+xml"]).decode() == svg
