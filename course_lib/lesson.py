@@ -168,7 +168,7 @@ class Lesson:
         if self.mode == "grade":
             display(HTML(html))
         else:
-            display(w.HTML(html, layout=w.Layout(width="100%")))
+            display(w.HTML(html))  # a full-width layout plus the widget margin would overflow and scroll
 
     def _saved_text(self, q: Question) -> str:
         try:

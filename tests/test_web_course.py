@@ -61,7 +61,8 @@ def test_a_visitor_can_walk_a_track_from_the_home_page_to_its_last_lesson(contex
         nav = page.locator(".jp-RenderedMarkdown", has_text="Course home").first
         expect(nav).to_contain_text(f"lesson {n} of {len(track.lessons)}")
         if n < len(track.lessons):
-            nav.get_by_role("link", name=outline.lessons[track.lessons[n]].title, exact=True).click()
+            # lesson 01 is first in both tracks, so its "next" link can appear once per track
+            nav.get_by_role("link", name=outline.lessons[track.lessons[n]].title, exact=True).first.click()
     expect(nav).to_contain_text("this is the last lesson of the track")
     nav.get_by_role("link", name="Course home").click()
     expect(page).to_have_url(re.compile(r"/index\.ipynb$"), timeout=60_000)
@@ -109,7 +110,7 @@ def test_every_page_has_no_serious_accessibility_problem(context, voila_url, out
         bad = [v for v in result.response["violations"] if v["impact"] in ("critical", "serious")]
         if bad:
             found[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in bad]
-    assert found == {}
+    assert found == {}, json.dumps(found, indent=1)
 
 
 def _forge_choice(ws_route, index: int) -> None:
