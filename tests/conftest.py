@@ -61,9 +61,8 @@ def released_course(tmp_path_factory):
     return course
 
 
-@pytest.fixture(scope="session")
-def voila_url(released_course):
-    """The read-only web view, served by a real standalone Voila on 127.0.0.1."""
+def start_voila(release: Path, log_path: Path, **options):
+    """A real standalone Voila serving ``release`` on 127.0.0.1; returns (process, base URL)."""
     import subprocess
     import time
     import urllib.request
@@ -71,28 +70,38 @@ def voila_url(released_course):
     from course_lib.web import voila_command
 
     port = free_port()
-    cmd, env = voila_command(released_course.release, port)
-    log = open(released_course.root / "voila.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    cmd, env = voila_command(release, port, **options)
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
             urllib.request.urlopen(url + "/", timeout=2)
-            break
+            return proc, url
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                log.close()
-                pytest.fail("Voila did not start:\n" + (released_course.root / "voila.log").read_text()[-3000:])
+                pytest.fail("Voila did not start:\n" + log_path.read_text()[-3000:])
             time.sleep(0.3)
-    yield url
+
+
+def stop(proc) -> None:
+    import subprocess
+
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def voila_url(released_course):
+    """The read-only web view, served by a real standalone Voila on 127.0.0.1."""
+    proc, url = start_voila(released_course.release, released_course.root / "voila.log")
+    yield url
+    stop(proc)
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import time
 
 import pytest
+from conftest import start_voila, stop
 from playwright.sync_api import expect
 
 from course_lib.course import load_outline
@@ -147,3 +150,27 @@ def test_a_forged_choice_from_the_browser_gets_a_friendly_message(context, voila
     expect(box).to_contain_text("Please choose an answer first", timeout=10_000)
     body = page.inner_text("body")
     assert "Traceback" not in body and "TraitError" not in body
+
+
+def _kernels(server) -> int:
+    out = subprocess.run(["ps", "--ppid", str(server.pid), "-o", "args="], capture_output=True, text=True).stdout
+    return sum("ipykernel" in line for line in out.splitlines())
+
+
+def test_a_tab_left_open_does_not_keep_its_kernel_forever(browser, released_course, outline, tmp_path):
+    # The course culls after 20 idle minutes; the same settings, shortened, so the test is quick.
+    server, url = start_voila(released_course.release, tmp_path / "voila.log", tuned=False,
+                              idle_seconds=4, cull_interval=1)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(_lesson_url(url, next(iter(outline.lessons))))
+        page.wait_for_selector(READY, timeout=90_000)
+        assert _kernels(server) == 1
+        deadline = time.monotonic() + 60
+        while _kernels(server) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _kernels(server) == 0  # the tab is still open, but its idle kernel is gone
+    finally:
+        context.close()
+        stop(server)

@@ -21,7 +21,8 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent  # holds voila/templates/course
 IDLE_KERNEL_SECONDS = 20 * 60
 
 
-def voila_command(release: Path, port: int = 8866, tuned: bool = True) -> tuple[list[str], dict[str, str]]:
+def voila_command(release: Path, port: int = 8866, tuned: bool = True, idle_seconds: int = IDLE_KERNEL_SECONDS,
+                  cull_interval: int = 60) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that serve ``release`` read-only on 127.0.0.1:``port``.
 
     ``tuned`` keeps one kernel per page started and already run (Voila's "preheated" kernel
@@ -44,8 +45,8 @@ def voila_command(release: Path, port: int = 8866, tuned: bool = True) -> tuple[
         "--VoilaConfiguration.extension_denylist=@jupyter/nbgrader",
         "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension",
         "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
-        f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_SECONDS}",
-        "--MappingKernelManager.cull_interval=60",
+        f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=True",
     ]
     if tuned:
