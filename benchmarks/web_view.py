@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import shutil
 import statistics
 import subprocess
@@ -30,6 +31,7 @@ from course_lib import instructor  # noqa: E402
 from course_lib.instructor import Course  # noqa: E402
 from course_lib.web import voila_command  # noqa: E402
 
+print = functools.partial(print, flush=True)  # noqa: A001 - figures appear as they are measured
 READY = ".course-question button"
 CHROMIUM = {"executable_path": "/usr/bin/chromium",
             "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]}
@@ -86,7 +88,7 @@ async def first_widget(context, url: str) -> float:
     await page.goto(url, wait_until="commit")
     await page.wait_for_selector(READY, state="visible", timeout=120_000)
     elapsed = time.monotonic() - start
-    await page.close()
+    await page.close(run_before_unload=True)  # as a closed tab does: Voila shuts the kernel down
     return elapsed
 
 

@@ -7,11 +7,14 @@ import json
 import re
 import subprocess
 import time
+import urllib.request
+from urllib.parse import urlparse
 
 import pytest
 from conftest import start_voila, stop
 from playwright.sync_api import expect
 
+from course_lib.checks import MARKERS, kept_back, lesson_folders, lesson_notebook
 from course_lib.course import load_outline
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,6 +48,7 @@ def test_the_web_view_opens_on_the_course_home_with_both_tracks_in_order(context
         section = page.locator("ol").nth(list(outline.tracks).index(track.id))
         expect(page.get_by_role("heading", name=track.title, exact=True)).to_be_visible()
         expect(section.get_by_role("link")).to_have_text([outline.lessons[lid].title for lid in track.lessons])
+    page.wait_for_selector("#loading", state="hidden", timeout=90_000)
     page.get_by_role("link", name="glossary", exact=True).first.click()
     expect(page.get_by_role("heading", name="Glossary", exact=True)).to_be_visible(timeout=60_000)
     expect(page.locator("dl.course-glossary dt")).to_have_count(len(outline.glossary()))
@@ -54,7 +58,10 @@ def test_the_web_view_opens_on_the_course_home_with_both_tracks_in_order(context
 def test_a_visitor_can_walk_a_track_from_the_home_page_to_its_last_lesson(context, voila_url, outline, track_id):
     track = outline.tracks[track_id]
     page = context.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
     page.goto(voila_url + "/voila/render/index.ipynb")
+    page.wait_for_selector("#loading", state="hidden", timeout=90_000)  # Voila has finished the page
     section = page.locator("ol").nth(list(outline.tracks).index(track_id))
     section.get_by_role("link").first.click()
     for n, lid in enumerate(track.lessons, 1):
@@ -63,12 +70,15 @@ def test_a_visitor_can_walk_a_track_from_the_home_page_to_its_last_lesson(contex
         expect(page.get_by_role("heading", name=outline.lessons[lid].title, exact=True)).to_be_visible()
         nav = page.locator(".jp-RenderedMarkdown", has_text="Course home").first
         expect(nav).to_contain_text(f"lesson {n} of {len(track.lessons)}")
+        page.wait_for_selector("#loading", state="hidden", timeout=90_000)
         if n < len(track.lessons):
             # lesson 01 is first in both tracks, so its "next" link can appear once per track
             nav.get_by_role("link", name=outline.lessons[track.lessons[n]].title, exact=True).first.click()
     expect(nav).to_contain_text("this is the last lesson of the track")
     nav.get_by_role("link", name="Course home").click()
     expect(page).to_have_url(re.compile(r"/index\.ipynb$"), timeout=60_000)
+    hosts = {urlparse(u).hostname for u in requested if urlparse(u).scheme in ("http", "https", "ws", "wss")}
+    assert hosts == {"127.0.0.1"}  # fonts, icons, scripts: all from the course's own server
 
 
 def test_a_lesson_reads_well_at_phone_width(browser, voila_url, outline, tmp_path):
@@ -174,3 +184,31 @@ def test_a_tab_left_open_does_not_keep_its_kernel_forever(browser, released_cour
     finally:
         context.close()
         stop(server)
+
+
+def test_no_page_of_the_web_view_carries_code_answers_or_hidden_tests(voila_url, outline, released_course):
+    secrets = {line.strip() for folder in lesson_folders(released_course.notebooks)
+               for region in kept_back(lesson_notebook(folder)) for line in region.splitlines()
+               if "lesson.grade(" in line or "answer=" in line}
+    for path in _pages(outline):
+        html = urllib.request.urlopen(f"{voila_url}/voila/render/{path}", timeout=120).read().decode()
+        for leak in (*MARKERS, "lesson.grade(", "import course_lib", "Traceback", *secrets):
+            assert leak not in html, f"{path} contains {leak[:60]!r}"
+
+
+def test_a_lesson_can_be_used_with_the_keyboard_alone_and_shows_where_focus_is(context, voila_url, outline):
+    page = context.new_page()
+    page.goto(_lesson_url(voila_url, next(iter(outline.lessons))))
+    page.wait_for_selector(READY, timeout=90_000)
+    reached = set()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            return [e.tagName, e.type || '', e.textContent.trim().slice(0, 40), s.outlineStyle,
+                    parseFloat(s.outlineWidth)]; }""")
+        tag, kind, text, style, width = focused
+        if tag in ("INPUT", "BUTTON", "SELECT", "TEXTAREA"):
+            assert style != "none" and width >= 2, f"no visible focus on {focused}"
+        reached.add(kind if tag == "INPUT" else text if tag == "BUTTON" else tag)
+    assert "radio" in reached and "Check my answer" in reached  # answer and check, no mouse needed
+    page.keyboard.press("Space")  # choose the focused control and go on: nothing breaks
