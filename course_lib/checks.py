@@ -33,14 +33,14 @@ def lesson_notebook(folder: Path) -> Path:
 def kept_back(notebook: Path) -> list[str]:
     """The solution, hidden-test and mark-scheme regions of an instructor notebook, one per region."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    return [m.group(2) for c in cells for m in _REGION.finditer(_source(c))]
+    return [m.group(2) for c in cells for m in _REGION.finditer(cell_source(c))]
 
 
 def grade_calls(notebook: Path) -> list[tuple[dict, dict]]:
     """``(call keyword arguments, cell nbgrader metadata)`` for each ``lesson.grade(...)`` call."""
     found = []
     for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-        src = _source(cell)
+        src = cell_source(cell)
         if "lesson.grade(" not in src:
             continue
         for node in ast.walk(ast.parse(src.replace("### BEGIN HIDDEN TESTS", "").replace("### END HIDDEN TESTS", ""))):
@@ -82,7 +82,7 @@ def check_lessons(notebooks: Path) -> list[str]:
                                 f"cell whose points equal points={kwargs.get('points', 1)}")
         for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
             meta = cell.get("metadata", {}).get("nbgrader", {})
-            if meta.get("task") and "BEGIN MARK SCHEME" not in _source(cell):
+            if meta.get("task") and "BEGIN MARK SCHEME" not in cell_source(cell):
                 problems.append(f"{nb.name}: the task {meta.get('grade_id')!r} needs its rubric inside "
                                 "=== BEGIN MARK SCHEME === / === END MARK SCHEME === so graders see it and "
                                 "learners do not")
@@ -101,7 +101,7 @@ def check_release(notebooks: Path, release: Path) -> list[str]:
         nb = lesson_notebook(folder)
         for region in kept_back(nb):
             secrets |= {ln.strip() for ln in region.splitlines() if len(ln.strip()) >= 8}
-        public += [_REGION.sub("", _source(c)) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"]]
+        public += [_REGION.sub("", cell_source(c)) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"]]
         public.append((folder / LESSON_FILE).read_text(encoding="utf-8"))
     # A line of a rubric or key that the lesson also says openly ("the team.") gives nothing away.
     public_text = "\n".join(public)
@@ -126,7 +126,7 @@ def check_release(notebooks: Path, release: Path) -> list[str]:
     return problems
 
 
-def _source(cell: dict) -> str:
+def cell_source(cell: dict) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
@@ -141,7 +141,7 @@ def _readable_text(path: Path) -> str:
         return raw
     parts = [raw]
     for cell in nb.get("cells", []):
-        parts.append(_source(cell))
+        parts.append(cell_source(cell))
         for out in cell.get("outputs", []):
             parts.append(json.dumps(out, ensure_ascii=False))
             parts.append("".join(out.get("text", "")))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .checks import lesson_folders, lesson_notebook
+from .checks import cell_source, lesson_folders, lesson_notebook
 from .content import LESSON_FILE
 
 CITATIONS_FILE = "citations.yaml"
@@ -43,8 +43,7 @@ def lesson_paragraphs(folder: Path, claims_only: bool = False) -> Iterator[str]:
     nb = lesson_notebook(folder)
     if nb.exists():
         for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
-            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            yield from (p for p in re.split(r"\n\s*\n", src) if p.strip())
+            yield from (p for p in re.split(r"\n\s*\n", cell_source(cell)) if p.strip())
     yield from _strings(yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8")), claims_only)
 
 
@@ -98,7 +97,7 @@ def learner_prose(folder: Path) -> str:
         meta = cell.get("metadata", {})
         if cell["cell_type"] == "markdown" and not meta.get("nbgrader", {}).get("task") \
                 and "navigation" not in meta.get("tags", []):
-            texts.append("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
+            texts.append(cell_source(cell))
     data = yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8"))
     texts += [s for k, v in data.items() if k not in _NOT_PROSE for s in _strings(v) if " " in s]
     text = re.sub(r"\*?Sources?:[^\n]*", "", "\n".join(texts))

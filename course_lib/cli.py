@@ -70,10 +70,11 @@ def _report(args) -> int:
     from .citations import readability
     from .course import load_outline
 
-    outline = load_outline(find_course(args.root).notebooks)
+    notebooks = find_course(args.root).notebooks
+    outline = load_outline(notebooks)
     print(f"{'lesson':32} {'FK grade':>8} {'ease':>5} {'words':>6} {'checks':>6} {'graded':>6} {'steps':>5}")
     for lid, lesson in outline.lessons.items():
-        r = readability(find_course(args.root).notebooks / lid)
+        r = readability(notebooks / lid)
         steps = sum(len(s.steps) for s in lesson.scenarios.values())
         print(f"{lid:32} {r['grade']:8.1f} {r['ease']:5.0f} {r['words']:6d} {len(lesson.self_checks):6d} "
               f"{len(lesson.questions):6d} {steps:5d}")

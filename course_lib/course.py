@@ -90,8 +90,8 @@ def _link(outline: Outline, lesson_id: str, prefix: str) -> str:
 
 def home_cells(outline: Outline) -> list[str]:
     cells = [f"# {outline.title}\n\n{outline.summary}\n\n"
-             "Choose your track below and take the lessons in order. Each lesson takes about half an "
-             "hour. Every answer is given with buttons and boxes: you never need to write code. "
+             "Choose your track below and take the lessons in order. Each lesson takes 30 to 40 "
+             "minutes. Every answer is given with buttons and boxes: you never need to write code. "
              f"Words you may not know are explained in the [glossary]({GLOSSARY})."]
     for track in outline.tracks.values():
         lines = [f"## {track.title}", "", track.intro, ""]
@@ -159,41 +159,48 @@ def check_course(notebooks: Path) -> list[str]:
 
 def _lab_only_problems(notebooks: Path) -> list[str]:
     """Text about JupyterLab's menus must be tagged so the web view (which has none) hides it."""
-    problems = []
-    for folder in lesson_folders(notebooks):
-        path = lesson_notebook(folder)
-        if not path.exists():
-            continue
-        for cell in nbformat.read(path, as_version=4).cells:
-            if (cell.cell_type == "markdown" and "JupyterLab" in cell.source
-                    and LAB_ONLY not in cell.get("metadata", {}).get("tags", [])):
-                problems.append(f"{path.name}: a Markdown cell mentions JupyterLab; tag it {LAB_ONLY!r} "
-                                "so the web view hides it")
-    return problems
+    return [f"{path.name}: a Markdown cell mentions JupyterLab; tag it {LAB_ONLY!r} so the web view hides it"
+            for _lid, path, nb in _lesson_notebooks(notebooks) for cell in nb.cells
+            if cell.cell_type == "markdown" and "JupyterLab" in cell.source
+            and LAB_ONLY not in cell.get("metadata", {}).get("tags", [])]
 
 
 # -- navigation cells in the lesson notebooks ------------------------------------------------------
+def _lesson_notebooks(notebooks: Path):
+    """``(lesson id, path, notebook)`` for every lesson that has its notebook."""
+    for folder in lesson_folders(notebooks):
+        path = lesson_notebook(folder)
+        if path.exists():
+            yield folder.name, path, nbformat.read(path, as_version=4)
+
+
+def _rewrite(notebooks: Path, change, write: bool) -> list[str]:
+    """Apply ``change(lesson_id, nb)`` to every lesson notebook; save (if ``write``) and name those
+    that changed. ``course nav`` writes; ``course check`` only asks."""
+    changed = []
+    for lesson_id, path, nb in _lesson_notebooks(notebooks):
+        before = nbformat.writes(nb)
+        change(lesson_id, nb)
+        if (after := nbformat.writes(nb)) != before:
+            changed.append(lesson_id)
+            if write:
+                atomic_write(path, after + "\n")
+    return changed
+
+
 def update_navigation(notebooks: Path, write: bool = True) -> list[str]:
     """Put current navigation cells at the top and bottom of every lesson notebook.
 
     Returns the lessons whose navigation was (or, with ``write=False``, would be) changed.
     """
     outline = load_outline(notebooks)
-    changed = []
-    for folder in lesson_folders(notebooks):
-        path = lesson_notebook(folder)
-        if not path.exists():
-            continue
-        nb = nbformat.read(path, as_version=4)
-        text = navigation(outline, folder.name)
+
+    def change(lesson_id, nb):
+        text = navigation(outline, lesson_id)
         cells = [c for c in nb.cells if _grade_id(c) not in (NAV_TOP, NAV_BOTTOM)]
-        new = [_nav_cell(NAV_TOP, text), *cells, _nav_cell(NAV_BOTTOM, text)]
-        if new != nb.cells:
-            changed.append(folder.name)
-            if write:
-                nb.cells = new
-                atomic_write(path, nbformat.writes(nb) + "\n")
-    return changed
+        nb.cells = [_nav_cell(NAV_TOP, text), *cells, _nav_cell(NAV_BOTTOM, text)]
+
+    return _rewrite(notebooks, change, write)
 
 
 def _grade_id(cell) -> str | None:
@@ -222,31 +229,22 @@ def embed_pictures(notebooks: Path, write: bool = True) -> list[str]:
     assets = notebooks.parent / "assets"
     alt_file = assets / "alt-text.yaml"
     alt = (yaml.safe_load(alt_file.read_text(encoding="utf-8")) or {}) if alt_file.exists() else {}
-    changed = []
-    for folder in lesson_folders(notebooks):
-        path = lesson_notebook(folder)
-        if not path.exists():
-            continue
-        nb = nbformat.read(path, as_version=4)
-        before = nbformat.writes(nb)
+
+    def change(lesson_id, nb):
         for cell in nb.cells:
             names = _PICTURE.findall(cell.source) if cell.cell_type == "markdown" else []
             for name in names:
                 if not (assets / name).is_file() or not alt.get(name):
-                    raise LessonError(f"{path.name}: the picture {name!r} needs a file in assets/ and its "
-                                      "alt text in assets/alt-text.yaml")
-            if not names:
-                continue
-            cell.source = _PICTURE.sub(lambda m: f"![{_one_line(alt[m.group(1)])}](attachment:{m.group(1)})",
-                                       cell.source)
-            cell["attachments"] = {name: {mimetypes.guess_type(name)[0] or "application/octet-stream":
-                                          base64.b64encode((assets / name).read_bytes()).decode()}
-                                   for name in names}
-        if nbformat.writes(nb) != before:
-            changed.append(folder.name)
-            if write:
-                atomic_write(path, nbformat.writes(nb) + "\n")
-    return changed
+                    raise LessonError(f"{lesson_id}.ipynb: the picture {name!r} needs a file in assets/ and "
+                                      "its alt text in assets/alt-text.yaml")
+            if names:
+                cell.source = _PICTURE.sub(
+                    lambda m: f"![{_one_line(alt[m.group(1)])}](attachment:{m.group(1)})", cell.source)
+                cell["attachments"] = {name: {mimetypes.guess_type(name)[0] or "application/octet-stream":
+                                              base64.b64encode((assets / name).read_bytes()).decode()}
+                                       for name in names}
+
+    return _rewrite(notebooks, change, write)
 
 
 def _one_line(text: str) -> str:
