@@ -25,7 +25,7 @@ from .answers import AnswerError, check_key, normalise, normalise_reflection, sc
 from .content import LessonContent, LessonError, Question, load_lesson
 from .scenarios import ScenarioPlayer
 from .store import ANSWERS_FILE, ResponseStore
-from .views import QuestionView, ReflectionView
+from .views import HTML_STYLE, PLAIN, QuestionView, ReflectionView
 
 AUDIENCE_NAMES = {"parent": "parents and guardians", "aide": "classroom aides"}
 
@@ -168,7 +168,8 @@ class Lesson:
         if self.mode == "grade":
             display(HTML(html))
         else:
-            display(w.HTML(html))  # a full-width layout plus the widget margin would overflow and scroll
+            # a plain layout: a full-width one plus the widget margin would overflow and scroll
+            display(w.HTML(html, layout=PLAIN, style=HTML_STYLE))
 
     def _saved_text(self, q: Question) -> str:
         try:

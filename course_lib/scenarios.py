@@ -14,7 +14,9 @@ import ipywidgets as w
 from . import render
 from .content import Scenario
 from .store import ResponseStore
-from .views import FULL_WIDTH, button, safely
+from .views import BUTTON_STYLE, FULL_WIDTH, ROW, button, html, safely
+
+CHOICE = w.Layout(width="100%", max_width="46rem", height="auto", min_height="2.4rem")
 
 
 class ScenarioRun:
@@ -71,12 +73,12 @@ class ScenarioPlayer:
         self.store = store
         self.key = f"scenarios/{scenario.id}"
         self.run = ScenarioRun(scenario, store.get(self.key))
-        self.status = w.HTML(layout=FULL_WIDTH)
+        self.status = html()
         self.body = w.VBox(layout=FULL_WIDTH)
         self.widget = w.VBox(
-            [w.HTML(f"<p style='margin:0.2em 0;font-size:90%'><strong>What would you do?</strong> "
-                    f"(a practice scenario, not graded)</p><h3 style='margin:0.2em 0'>"
-                    f"{render.md_inline(scenario.title)}</h3>", layout=FULL_WIDTH),
+            [html("<p style='margin:0.2em 0;font-size:90%'><strong>What would you do?</strong> "
+                  "(a practice scenario, not graded)</p><h3 style='margin:0.2em 0'>"
+                  f"{render.md_inline(scenario.title)}</h3>"),
              self.body, self.status],
             layout=w.Layout(border="2px solid #0b3d91", padding="0.4rem 0.8rem", margin="0.6rem 0",
                             max_width="50rem"),
@@ -86,29 +88,27 @@ class ScenarioPlayer:
 
     def draw(self) -> None:
         run, step = self.run, self.run.step
-        parts: list[w.Widget] = [w.HTML(render.md(step.text), layout=FULL_WIDTH)]
+        parts: list[w.Widget] = [html(render.md(step.text))]
         if step.is_ending:
-            parts.append(w.HTML(render.box("info", "<strong>The end of this scenario.</strong> "
-                                           "You can go back and try other choices, or start again."),
-                                layout=FULL_WIDTH))
+            parts.append(html(render.box("info", "<strong>The end of this scenario.</strong> "
+                                         "You can go back and try other choices, or start again.")))
             parts.append(self._restart_row())
         elif run.pending is not None:
             choice = step.choices[run.pending]
-            parts.append(w.HTML(render.box("info", f"<strong>You chose:</strong> {render.md_inline(choice.text)}"
-                                           f"<br>{render.md_inline(choice.feedback)}"), layout=FULL_WIDTH))
+            parts.append(html(render.box("info", f"<strong>You chose:</strong> {render.md_inline(choice.text)}"
+                                         f"<br>{render.md_inline(choice.feedback)}")))
             go_on = button("Continue", "primary")
             go_on.on_click(lambda _b: self._go_on())
-            parts.append(w.HBox([go_on, *self._back_buttons()]))
+            parts.append(w.HBox([go_on, *self._back_buttons()], layout=ROW))
         else:
-            parts.append(w.HTML("<p style='margin:0.3em 0'><strong>What would you do?</strong></p>"))
+            parts.append(html("<p style='margin:0.3em 0'><strong>What would you do?</strong></p>"))
             for i, choice in enumerate(step.choices):
-                b = w.Button(description=choice.text, tooltip=choice.text,
-                             layout=w.Layout(width="100%", max_width="46rem", height="auto", min_height="2.4rem"))
+                b = w.Button(description=choice.text, tooltip=choice.text, layout=CHOICE, style=BUTTON_STYLE)
                 b.add_class("course-choice")
                 b.on_click(lambda _b, sid=step.id, i=i: self._choose(sid, i))
                 parts.append(b)
             if len(run.path) > 1:
-                parts.append(w.HBox(self._back_buttons()))
+                parts.append(w.HBox(self._back_buttons(), layout=ROW))
         self.body.children = parts
 
     def _back_buttons(self) -> list[w.Button]:
@@ -121,7 +121,7 @@ class ScenarioPlayer:
     def _restart_row(self) -> w.HBox:
         again = button("Start again", "primary")
         again.on_click(lambda _b: self._restart())
-        return w.HBox([again, *self._back_buttons()])
+        return w.HBox([again, *self._back_buttons()], layout=ROW)
 
     @safely
     def _choose(self, step_id: str, index: int) -> None:

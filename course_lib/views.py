@@ -12,6 +12,9 @@ import logging
 from functools import wraps
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import render
 from .answers import AnswerError, mark_self_check, normalise, normalise_reflection
@@ -20,7 +23,18 @@ from .store import ResponseStore
 
 log = logging.getLogger("course_lib")
 _SORT_PLACEHOLDER = ("Choose…", "")
+# Widgets share their layout and style objects where they look alike: every one of them is a
+# model the browser must fetch and build before the page is interactive (fewer, faster pages).
 FULL_WIDTH = w.Layout(width="100%", max_width="48rem")
+ROW = w.Layout(flex_flow="row wrap")
+CARD = w.Layout(border="1px solid #9e9e9e", padding="0.4rem 0.8rem", margin="0.6rem 0", max_width="50rem")
+BUTTON = w.Layout(width="auto", min_width="8rem", margin="0.2rem 0.5rem 0.2rem 0")
+AUTO_WIDTH = w.Layout(width="auto")
+PLAIN = w.Layout()
+HTML_STYLE = HTMLStyle()
+BUTTON_STYLE = w.ButtonStyle()
+CHECKBOX_STYLE = CheckboxStyle()
+WIDE_LABEL = DescriptionStyle(description_width="initial")
 NOT_KEPT = "Answers given here are not kept (see the note at the top of the lesson)."
 
 
@@ -41,8 +55,11 @@ def safely(method):
 
 
 def button(label: str, style: str = "") -> w.Button:
-    return w.Button(description=label, tooltip=label, button_style=style,
-                    layout=w.Layout(width="auto", min_width="8rem", margin="0.2rem 0.5rem 0.2rem 0"))
+    return w.Button(description=label, tooltip=label, button_style=style, layout=BUTTON, style=BUTTON_STYLE)
+
+
+def html(value: str = "", layout: w.Layout = FULL_WIDTH) -> w.HTML:
+    return w.HTML(value, layout=layout, style=HTML_STYLE)
 
 
 class QuestionView:
@@ -51,8 +68,8 @@ class QuestionView:
     def __init__(self, question: Question, store: ResponseStore):
         self.question, self.store = question, store
         self.key = f"{'questions' if question.graded else 'self_checks'}/{question.id}"
-        self.status = w.HTML(layout=FULL_WIDTH)
-        self.hint_box = w.HTML(layout=FULL_WIDTH)
+        self.status = html()
+        self.hint_box = html()
         self.inputs = self._make_inputs()
         self.submit_button = button("Save my answer" if question.graded else "Check my answer", "primary")
         self.submit_button.on_click(lambda _b: self.submit())
@@ -65,13 +82,12 @@ class QuestionView:
                      "sort": "Choose a place for each item."}[question.kind]
         label = "Graded question" if question.graded else "Check yourself (practice, not graded)"
         self.widget = w.VBox(
-            [w.HTML(f"<p style='margin:0.2em 0;font-size:90%'><strong>{label}</strong></p>"
-                    f"<div class='course-prompt'>{render.md(question.prompt)}</div>"
-                    f"<p style='margin:0.2em 0;font-size:90%'>{kind_note}</p>", layout=FULL_WIDTH),
-             self.inputs, w.HBox(actions, layout=w.Layout(flex_flow="row wrap")),
+            [html(f"<p style='margin:0.2em 0;font-size:90%'><strong>{label}</strong></p>"
+                  f"<div class='course-prompt'>{render.md(question.prompt)}</div>"
+                  f"<p style='margin:0.2em 0;font-size:90%'>{kind_note}</p>"),
+             self.inputs, w.HBox(actions, layout=ROW),
              self.hint_box, self.status],
-            layout=w.Layout(border="1px solid #9e9e9e", padding="0.4rem 0.8rem", margin="0.6rem 0",
-                            max_width="50rem"),
+            layout=CARD,
         )
         self.widget.add_class("course-question")
         self._restore()
@@ -84,13 +100,14 @@ class QuestionView:
                                         description="", layout=FULL_WIDTH)
             return self.radio
         if q.kind == "multiple":
-            self.boxes = {o.id: w.Checkbox(value=False, description=o.text, indent=False, layout=FULL_WIDTH)
+            self.boxes = {o.id: w.Checkbox(value=False, description=o.text, indent=False, layout=FULL_WIDTH,
+                                    style=CHECKBOX_STYLE)
                           for o in q.options}
             return w.VBox(list(self.boxes.values()))
         options = [_SORT_PLACEHOLDER] + [(c.text, c.id) for c in q.categories]
         self.dropdowns = {
             o.id: w.Dropdown(options=options, value="", description=o.text,
-                             style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+                             style=WIDE_LABEL, layout=AUTO_WIDTH)
             for o in q.options
         }
         return w.VBox(list(self.dropdowns.values()))
@@ -163,8 +180,8 @@ class ReflectionView:
     def __init__(self, reflection: Reflection, store: ResponseStore):
         self.reflection, self.store = reflection, store
         self.key = f"reflections/{reflection.id}"
-        self.status = w.HTML(layout=FULL_WIDTH)
-        self.hint_box = w.HTML(layout=FULL_WIDTH)
+        self.status = html()
+        self.hint_box = html()
         self.text = w.Textarea(value=store.get(self.key) or "", placeholder="Write a few sentences here.",
                                description="Your reflection", style={"description_width": "initial"},
                                layout=w.Layout(width="100%", max_width="48rem", height="9rem"))
@@ -176,12 +193,11 @@ class ReflectionView:
             hint.on_click(lambda _b: self.show_hint())
             actions.append(hint)
         self.widget = w.VBox(
-            [w.HTML("<p style='margin:0.2em 0;font-size:90%'><strong>Reflection (graded by a person)"
-                    f"</strong></p>{render.md(reflection.prompt)}", layout=FULL_WIDTH),
-             self.text, w.HBox(actions, layout=w.Layout(flex_flow="row wrap")),
+            [html("<p style='margin:0.2em 0;font-size:90%'><strong>Reflection (graded by a person)"
+                  f"</strong></p>{render.md(reflection.prompt)}"),
+             self.text, w.HBox(actions, layout=ROW),
              self.hint_box, self.status],
-            layout=w.Layout(border="1px solid #9e9e9e", padding="0.4rem 0.8rem", margin="0.6rem 0",
-                            max_width="50rem"),
+            layout=CARD,
         )
         if store.get(self.key):
             self.status.value = render.message("saved", "Your reflection from last time is shown.")
