@@ -8,6 +8,8 @@ import re
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -167,23 +169,43 @@ def _kernels(server) -> int:
     return sum("ipykernel" in line for line in out.splitlines())
 
 
-def test_a_tab_left_open_does_not_keep_its_kernel_forever(browser, released_course, outline, tmp_path):
-    # The course culls after 20 idle minutes; the same settings, shortened, so the test is quick.
-    server, url = start_voila(released_course.release, tmp_path / "voila.log", tuned=False,
-                              idle_seconds=4, cull_interval=1)
+@contextmanager
+def _one_visitor_on_own_server(browser, released_course, outline, log: Path, **options):
+    """A server of the test's own (so no other page's kernel counts) and a tab on a lesson."""
+    server, url = start_voila(released_course.release, log, tuned=False, **options)
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto(_lesson_url(url, next(iter(outline.lessons))))
         page.wait_for_selector(READY, timeout=90_000)
         assert _kernels(server) == 1
-        deadline = time.monotonic() + 60
-        while _kernels(server) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert _kernels(server) == 0  # the tab is still open, but its idle kernel is gone
+        yield server, page
     finally:
         context.close()
         stop(server)
+
+
+def _wait_for_no_kernels(server, seconds: float) -> int:
+    deadline = time.monotonic() + seconds
+    while _kernels(server) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return _kernels(server)
+
+
+def test_a_tab_left_open_does_not_keep_its_kernel_forever(browser, released_course, outline, tmp_path):
+    # The course culls after 20 idle minutes; the same settings, shortened, so the test is quick.
+    with _one_visitor_on_own_server(browser, released_course, outline, tmp_path / "voila.log",
+                                    idle_seconds=4, cull_interval=1) as (server, _page):
+        assert _wait_for_no_kernels(server, 60) == 0  # the tab is still open, but its idle kernel is gone
+
+
+def test_closing_a_tab_opened_straight_on_a_lesson_gives_its_kernel_back(browser, released_course, outline,
+                                                                         tmp_path):
+    # Voila 0.5 refuses the closing page's shutdown request unless the visitor came through a
+    # directory page first (voila-dashboards/voila#1458); a link or a bookmark goes straight in.
+    with _one_visitor_on_own_server(browser, released_course, outline, tmp_path / "voila.log") as (server, page):
+        page.close(run_before_unload=True)
+        assert _wait_for_no_kernels(server, 30) == 0, (tmp_path / "voila.log").read_text()[-2000:]
 
 
 def test_no_page_of_the_web_view_carries_code_answers_or_hidden_tests(voila_url, outline, released_course):
