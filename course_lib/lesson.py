@@ -17,15 +17,14 @@ import os
 from html import escape
 from pathlib import Path
 
-import ipywidgets as w
 from IPython.display import HTML, display
 
-from . import render
+from . import render, views
 from .answers import AnswerError, check_key, normalise, normalise_reflection, score
 from .content import LessonContent, LessonError, Question, load_lesson
 from .scenarios import ScenarioPlayer
 from .store import ANSWERS_FILE, ResponseStore
-from .views import HTML_STYLE, PLAIN, QuestionView, ReflectionView
+from .views import QuestionView, ReflectionView
 
 AUDIENCE_NAMES = {"parent": "parents and guardians", "aide": "classroom aides"}
 
@@ -169,7 +168,7 @@ class Lesson:
             display(HTML(html))
         else:
             # a plain layout: a full-width one plus the widget margin would overflow and scroll
-            display(w.HTML(html, layout=PLAIN, style=HTML_STYLE))
+            display(views.html(html, layout=views.PLAIN))
 
     def _saved_text(self, q: Question) -> str:
         try:
