@@ -1,62 +1,33 @@
 """Lesson content as data: load ``lesson.yaml`` and check it before any widget is drawn.
 
-Content is kept apart from widget code so that people who do not program can write and
-review it. Every problem found here is an *author's* mistake, so the messages name the lesson
-file and the field to fix; learners never see them once a lesson passes the test suite.
+One file holds everything a lesson says and asks: text blocks, scenarios, self-checks, graded
+questions with their answer keys, points, ``why`` and per-option feedback, and reflections with
+their points and rubric. Content is kept apart from widget code so people who do not program
+can write and review it.
+
+The same data comes in three *editions* (the ``edition`` field, written by ``course build``):
+
+* ``source``: what an author edits in ``notebooks/`` (keys included);
+* ``cohort``: what nbgrader hands to learners with an instructor; :func:`withhold_keys` removes
+  every key, ``why``, graded feedback and rubric, so nothing a learner receives can give them away;
+* ``self-paced``: for a learner studying alone and for the read-only web view; it keeps its keys,
+  which stay in the kernel and reach the screen only after the learner has answered.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from .questions import Question, Reflection
+from .reader import LessonError, Reader
+
 LESSON_FILE = "lesson.yaml"
-KINDS = ("single", "multiple", "sort")
 AUDIENCES = ("parent", "aide")
-
-
-class LessonError(ValueError):
-    """A lesson file is missing or does not follow the format in docs/authoring.md."""
-
-
-@dataclass(frozen=True)
-class Option:
-    """One answer option (single/multiple) or one item to sort (sort)."""
-
-    id: str
-    text: str
-    correct: bool = False  # self-checks only (single/multiple)
-    answer: str | None = None  # self-checks only (sort): the category id
-    feedback: str = ""  # self-checks only
-
-
-@dataclass(frozen=True)
-class Question:
-    """A self-check (``graded=False``: key and feedback included) or a graded question.
-
-    For ``sort`` questions ``options`` holds the items and ``categories`` the places they go.
-    """
-
-    id: str
-    kind: str
-    prompt: str
-    options: tuple[Option, ...]
-    graded: bool
-    hint: str = ""
-    categories: tuple[Option, ...] = ()
-
-    def option(self, option_id: str) -> Option:
-        return next(o for o in self.options if o.id == option_id)
-
-    @property
-    def option_ids(self) -> tuple[str, ...]:
-        return tuple(o.id for o in self.options)
-
-    @property
-    def category_ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.categories)
+EDITIONS = ("source", "cohort", "self-paced")
 
 
 @dataclass(frozen=True)
@@ -86,13 +57,6 @@ class Scenario:
 
 
 @dataclass(frozen=True)
-class Reflection:
-    id: str
-    prompt: str
-    hint: str = ""
-
-
-@dataclass(frozen=True)
 class LessonContent:
     id: str
     title: str
@@ -101,15 +65,28 @@ class LessonContent:
     objectives: tuple[str, ...]
     key_points: tuple[str, ...]
     sources: tuple[str, ...]
+    edition: str = "source"
     glossary: dict[str, str] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     self_checks: dict[str, Question] = field(default_factory=dict)
     questions: dict[str, Question] = field(default_factory=dict)
     reflections: dict[str, Reflection] = field(default_factory=dict)
 
+    @property
+    def has_keys(self) -> bool:
+        return self.edition != "cohort"
 
-def load_lesson(folder: str | Path) -> LessonContent:
-    """Read and check ``lesson.yaml`` in ``folder``."""
+    @property
+    def graded_points(self) -> float:
+        return sum(q.points for q in self.questions.values())
+
+    @property
+    def manual_points(self) -> float:
+        return sum(r.points for r in self.reflections.values())
+
+
+def read_raw(folder: str | Path) -> dict:
+    """The lesson file's data as YAML gives it (for editions and checks)."""
     path = Path(folder) / LESSON_FILE
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -118,15 +95,24 @@ def load_lesson(folder: str | Path) -> LessonContent:
             f"This lesson's content file ({path.name}) is not in {path.parent}. "
             "Open the lesson notebook from its own folder, or reinstall the course."
         ) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise LessonError(f"{path}: not valid YAML ({exc})") from None
-    return parse_lesson(raw, where=str(path))
+    return raw
+
+
+def load_lesson(folder: str | Path) -> LessonContent:
+    """Read and check ``lesson.yaml`` in ``folder``."""
+    return parse_lesson(read_raw(folder), where=str(Path(folder) / LESSON_FILE))
 
 
 def parse_lesson(raw: object, where: str = LESSON_FILE) -> LessonContent:
-    r = _Reader(raw, where)
-    r.only("id", "title", "minutes", "audiences", "objectives", "key_points", "sources", "glossary",
+    r = Reader(raw, where)
+    r.only("id", "edition", "title", "minutes", "audiences", "objectives", "key_points", "sources", "glossary",
            "scenarios", "self_checks", "questions", "reflections")
+    edition = r.text("edition", "source")
+    if edition not in EDITIONS:
+        r.fail(f"edition must be one of {list(EDITIONS)}")
+    keys = edition != "cohort"
 
     def section(name: str, build) -> dict:
         return {k: build(r.sub(f"{name}.{k}", v), k) for k, v in r.mapping(name, required=False).items()}
@@ -139,65 +125,51 @@ def parse_lesson(raw: object, where: str = LESSON_FILE) -> LessonContent:
         objectives=tuple(r.text_list("objectives")),
         key_points=tuple(r.text_list("key_points")),
         sources=tuple(r.text_list("sources")),
+        edition=edition,
         glossary=section("glossary", lambda s, _k: s.value_text()),
-        scenarios=section("scenarios", _scenario),
-        self_checks=section("self_checks", lambda s, k: _question(s, k, graded=False)),
-        questions=section("questions", lambda s, k: _question(s, k, graded=True)),
-        reflections=section("reflections", _reflection),
+        scenarios=section("scenarios", read_scenario),
+        self_checks=section("self_checks", lambda s, k: Question.read(s, k, graded=False, keys=True)),
+        questions=section("questions", lambda s, k: Question.read(s, k, graded=True, keys=keys)),
+        reflections=section("reflections", lambda s, k: Reflection.read(s, k, keys=keys)),
     )
 
 
-def _reflection(r: _Reader, rid: str) -> Reflection:
-    r.only("prompt", "hint")
-    return Reflection(id=rid, prompt=r.text("prompt"), hint=r.text("hint", ""))
+# -- editions ------------------------------------------------------------------------------------
+WITHHELD_QUESTION_FIELDS = ("why",)
+WITHHELD_ITEM_FIELDS = ("correct", "answer", "feedback")
+WITHHELD_REFLECTION_FIELDS = ("rubric",)
 
 
-def _question(r: _Reader, qid: str, graded: bool) -> Question:
-    r.only("kind", "prompt", "hint", "options", "categories", "items")
-    kind = r.text("kind")
-    if kind not in KINDS:
-        r.fail(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    key_fields = ("correct", "answer", "feedback")
-    categories: tuple[Option, ...] = ()
-    if kind == "sort":
-        categories = tuple(Option(id=c.only("id", "text").text("id"), text=c.text("text"))
-                           for c in r.items("categories", minimum=2))
-        r.unique([c.id for c in categories], "categories")
-        options = []
-        for item in r.items("items", minimum=2):
-            answer = item.text("answer", None)
-            if not graded and answer not in {c.id for c in categories}:
-                item.fail(f"answer must be one of the category ids {[c.id for c in categories]}")
-            options.append(Option(id=item.text("id"), text=item.text("text"), answer=answer,
-                                  feedback=item.text("feedback", "")))
-    else:
-        options = [
-            Option(id=o.text("id"), text=o.text("text"), correct=o.boolean("correct", False),
-                   feedback=o.text("feedback", ""))
-            for o in r.items("options", minimum=2)
-        ]
-        if not graded:
-            n_correct = sum(o.correct for o in options)
-            if kind == "single" and n_correct != 1:
-                r.fail("a single-choice self-check needs exactly one option with correct: true")
-            if kind == "multiple" and n_correct < 1:
-                r.fail("a multiple-choice self-check needs at least one option with correct: true")
-    r.unique([o.id for o in options], "options" if kind != "sort" else "items")
-    for o_raw in r.items("items" if kind == "sort" else "options", minimum=2):
-        o_raw.only("id", "text", "feedback", "answer" if kind == "sort" else "correct")
-        for name in key_fields:
-            if graded and name in o_raw.data:
-                o_raw.fail(
-                    f"graded questions must not carry '{name}' in lesson.yaml: it would be copied "
-                    "into the student release. Put the answer key in the notebook's hidden test cell."
-                )
-        if not graded and not o_raw.data.get("feedback"):
-            o_raw.fail("every self-check option needs feedback")
-    return Question(id=qid, kind=kind, prompt=r.text("prompt"), options=tuple(options), graded=graded,
-                    hint=r.text("hint", ""), categories=categories)
+def withhold_keys(raw: dict) -> dict:
+    """The cohort edition of a lesson's data: graded questions without keys, ``why`` or feedback,
+    reflections without rubrics. Self-checks keep theirs: they are practice, marked at once."""
+    out = copy.deepcopy(raw)
+    out["edition"] = "cohort"
+    for q in (out.get("questions") or {}).values():
+        for name in WITHHELD_QUESTION_FIELDS:
+            q.pop(name, None)
+        for item in (*(q.get("options") or ()), *(q.get("items") or ())):
+            for name in WITHHELD_ITEM_FIELDS:
+                item.pop(name, None)
+    for r in (out.get("reflections") or {}).values():
+        for name in WITHHELD_REFLECTION_FIELDS:
+            r.pop(name, None)
+    return out
 
 
-def _scenario(r: _Reader, sid: str) -> Scenario:
+def with_edition(raw: dict, edition: str) -> dict:
+    """``raw`` marked as ``edition``; the cohort edition also loses its keys."""
+    if edition == "cohort":
+        return withhold_keys(raw)
+    return {**raw, "edition": edition}
+
+
+def dump(raw: dict) -> str:
+    return yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=100)
+
+
+# -- scenarios -----------------------------------------------------------------------------------
+def read_scenario(r: Reader, sid: str) -> Scenario:
     r.only("title", "start", "steps")
     steps = {}
     for step_id, step_raw in r.mapping("steps").items():
@@ -219,7 +191,7 @@ def _scenario(r: _Reader, sid: str) -> Scenario:
     return scenario
 
 
-def _check_graph(sc: Scenario, r: _Reader) -> None:
+def _check_graph(sc: Scenario, r: Reader) -> None:
     """Every ``next`` exists, every step is reachable, and the learner can always reach an end."""
     if sc.start not in sc.steps:
         r.fail(f"start step {sc.start!r} is not among the steps")
@@ -248,93 +220,3 @@ def _check_graph(sc: Scenario, r: _Reader) -> None:
                 changed = True
     if stuck := sorted(set(sc.steps) - can_end):
         r.fail(f"from these steps no ending can be reached: {stuck}")
-
-
-class _Reader:
-    """Small typed accessor that turns a wrong field into a message naming where it is."""
-
-    def __init__(self, data: object, where: str, path: str = ""):
-        self.data, self.where, self.path = data, where, path
-        if not isinstance(data, dict):
-            self.fail("expected a mapping of fields")
-
-    def sub(self, name: str, data: object) -> _Reader:
-        path = f"{self.path}.{name}" if self.path else name
-        if isinstance(data, str):
-            reader = object.__new__(_Reader)
-            reader.data, reader.where, reader.path = data, self.where, path
-            return reader
-        return _Reader(data, self.where, path)
-
-    def fail(self, message: str):
-        at = f" (at {self.path})" if self.path else ""
-        raise LessonError(f"{self.where}{at}: {message}")
-
-    def only(self, *names: str) -> _Reader:
-        """Refuse unknown fields: a typo, or an unquoted comma inside ``{...}``, would otherwise
-        silently cut a learner-facing text short."""
-        if not isinstance(self.data, dict):
-            self.fail("expected a mapping of fields")
-        if unknown := [str(k) for k in self.data if k not in names]:
-            self.fail(f"unknown field(s) {unknown}; allowed: {list(names)}. If a text contains a comma "
-                      "inside {...}, put the text in quotes.")
-        return self
-
-    def value_text(self) -> str:
-        if not isinstance(self.data, str) or not self.data.strip():
-            self.fail("expected text")
-        return self.data.strip()
-
-    def text(self, name: str, default: object = ...) -> str:
-        value = self.data.get(name, default)
-        if value is ...:
-            self.fail(f"missing field '{name}'")
-        if value is default and default is not ...:
-            return value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or not value.strip():
-            self.fail(f"field '{name}' must be non-empty text")
-        return value.strip()
-
-    def integer(self, name: str) -> int:
-        value = self.data.get(name)
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            self.fail(f"field '{name}' must be a positive whole number")
-        return value
-
-    def boolean(self, name: str, default: bool) -> bool:
-        value = self.data.get(name, default)
-        if not isinstance(value, bool):
-            self.fail(f"field '{name}' must be true or false")
-        return value
-
-    def text_list(self, name: str) -> list[str]:
-        values = self.data.get(name)
-        if not isinstance(values, list) or not values:
-            self.fail(f"field '{name}' must be a non-empty list")
-        return [self.sub(f"{name}[{i}]", v).value_text() for i, v in enumerate(values)]
-
-    def choice_list(self, name: str, allowed: tuple[str, ...]) -> list[str]:
-        values = self.text_list(name)
-        if bad := [v for v in values if v not in allowed]:
-            self.fail(f"field '{name}' has {bad}; allowed: {list(allowed)}")
-        return values
-
-    def mapping(self, name: str, required: bool = True) -> dict:
-        value = self.data.get(name)
-        if value is None and not required:
-            return {}
-        if not isinstance(value, dict) or not value:
-            self.fail(f"field '{name}' must be a non-empty mapping")
-        return {str(k): v for k, v in value.items()}
-
-    def items(self, name: str, minimum: int) -> list[_Reader]:
-        values = self.data.get(name)
-        if not isinstance(values, list) or len(values) < minimum:
-            self.fail(f"field '{name}' must be a list of at least {minimum}")
-        return [self.sub(f"{name}[{i}]", v) for i, v in enumerate(values)]
-
-    def unique(self, ids: list[str], name: str) -> None:
-        if len(set(ids)) != len(ids):
-            self.fail(f"ids in '{name}' must be unique")

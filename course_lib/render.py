@@ -1,12 +1,17 @@
-"""Every piece of HTML the course shows is made here, so the look and the wording of
-feedback live in one place. Lesson text is Markdown; anything a learner typed is escaped.
-Colours meet WCAG AA contrast on their backgrounds, and right/wrong is never shown by colour
-alone (each line also says "Right" / "Not quite" in words).
+"""Every piece of HTML the course shows is made here, so the look and the wording of feedback
+live in one place: a self-check's feedback, a graded question's result (the same words in "Check
+my lesson", in the web view and in the instructor's feedback page), notices and lists.
+
+Lesson text is Markdown; anything a learner typed is escaped. Colours meet WCAG AA contrast on
+their backgrounds, and right/wrong is never shown by colour alone (each line also says "Right" /
+"Not quite" in words).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
+from importlib.resources import files
 
 import mistune
 
@@ -20,7 +25,15 @@ _BOX = {
     "wrong": ("#8a1c1c", "#fdecea", "#8a1c1c", "Not quite."),
     "warn": ("#5d4200", "#fff8e1", "#8a6d00", ""),
     "saved": ("#1b5e20", "#e8f5e9", "#1b5e20", "Saved."),
+    "draft": ("#5d4200", "#fff8e1", "#8a6d00", "Not saved yet."),
 }
+
+
+@cache
+def stylesheet() -> str:
+    """The course's widget styles (``course.css``), shown once per page: options wrap instead of
+    overlapping or being cut off, and touch targets are large enough on a phone."""
+    return f"<style>{files('course_lib').joinpath('course.css').read_text(encoding='utf-8')}</style>"
 
 
 def md(text: str) -> str:
@@ -40,8 +53,8 @@ def box(kind: str, body_html: str, role: str = "status") -> str:
     lead = f"<strong>{word}</strong> " if word else ""
     return (
         f'<div role="{role}" class="course-box course-{kind}" style="color:{fg};background:{bg};'
-        f'border-left:4px solid {border};padding:0.5em 0.8em;margin:0.4em 0;line-height:1.45">'
-        f"{lead}{body_html}</div>"
+        f'border-left:4px solid {border};padding:0.5em 0.8em;margin:0.4em 0;line-height:1.45;'
+        f'overflow-wrap:anywhere">{lead}{body_html}</div>'
     )
 
 
@@ -50,15 +63,65 @@ def message(kind: str, text: str) -> str:
     return box(kind, escape(text))
 
 
-def marked(m) -> str:
-    """Feedback for a self-check: overall verdict, then why, line by line."""
-    kind = "right" if m.fraction == 1 else "partly" if m.fraction > 0 else "wrong"
-    items = "".join(
-        f"<li><strong>{'Right' if ok else 'Not quite'}:</strong> {md_inline(choice)}"
-        f"{' — ' + md_inline(why) if why else ''}</li>"
-        for ok, choice, why in m.lines
+def verdict(fraction: float) -> str:
+    return "right" if fraction == 1 else "partly" if fraction > 0 else "wrong"
+
+
+def _lines(marked) -> str:
+    return "".join(
+        f"<li><strong>{'Right' if line.ok else 'Not quite'}:</strong> {md_inline(line.chosen)}"
+        f"{' — ' + md_inline(line.why) if line.why else ''}</li>"
+        for line in marked.lines
     )
-    return box(kind, f"<ul style='margin:0.3em 0 0 1.2em;padding:0'>{items}</ul>")
+
+
+def _ul(items_html: str) -> str:
+    return f"<ul style='margin:0.3em 0 0 1.2em;padding:0'>{items_html}</ul>"
+
+
+def self_check(marked, reveal: bool = False) -> str:
+    """Feedback for a practice question. On a first try, right options the learner missed are
+    counted, not named, so ticking one box never gives the whole answer away; ``reveal`` (the
+    learner asked for the answer) names them with their feedback."""
+    body = _ul(_lines(marked))
+    if marked.missed and not reveal:
+        n = len(marked.missed)
+        body += (f"<p style='margin:0.3em 0'>{'One right answer is' if n == 1 else f'{n} right answers are'} "
+                 "not ticked yet. Try again, or press <strong>Show the answer</strong>.</p>")
+    elif marked.missed:
+        body += "<p style='margin:0.3em 0 0'><strong>Also right:</strong></p>" + _ul("".join(
+            f"<li>{md_inline(o.text)}{' — ' + md_inline(o.feedback) if o.feedback else ''}</li>"
+            for o in marked.missed))
+    return box(verdict(marked.fraction), body)
+
+
+def graded_result(question, answer, earned: float | None = None, problem: str = "") -> str:
+    """One graded question, marked: the learner's answer, the right answer, why, and the points.
+    ``answer`` is normalised, or ``None`` when nothing (readable) was saved; ``problem`` says why."""
+    points = question.points
+    if answer is None:
+        earned = 0.0
+        kind, said = "wrong", escape(problem or "No answer was saved for this question.")
+        chosen = ""
+    else:
+        marked = question.mark(answer)
+        earned = round(marked.fraction * points, 2) if earned is None else earned
+        kind, said = verdict(marked.fraction), ""
+        chosen = (f"<p style='margin:0.3em 0 0'><strong>Your answer:</strong> "
+                  f"{md_inline(question.describe(answer))}</p>"
+                  + _ul("".join(f"<li>{md_inline(line.why)}</li>" for line in marked.lines if line.why)))
+    body = (f"{said}{chosen}<p style='margin:0.3em 0 0'><strong>Right answer:</strong> "
+            f"{md_inline(question.describe(question.key))}</p>")
+    if question.why:
+        body += f"<p style='margin:0.3em 0 0'><strong>Why:</strong> {md_inline(question.why)}</p>"
+    body += f"<p style='margin:0.3em 0 0'><strong>Points:</strong> {earned:g} of {points:g}</p>"
+    return box(kind, body)
+
+
+def strong_answer(reflection) -> str:
+    """What a strong reflection includes, for a learner comparing their own answer."""
+    return box("info", "<strong>Compare your answer with what a strong answer includes:</strong>"
+               + _ul("".join(f"<li>{md_inline(c)}</li>" for c in reflection.rubric)))
 
 
 def heading(text: str, level: int = 3) -> str:
@@ -76,3 +139,8 @@ def definitions(terms: dict[str, str]) -> str:
         for t, d in sorted(terms.items(), key=lambda kv: kv[0].lower())
     )
     return f"<dl>{rows}</dl>"
+
+
+def plain(text: str) -> str:
+    """Lesson Markdown as one line of plain text (for printed output)."""
+    return " ".join(text.replace("**", "").replace("*", "").split())

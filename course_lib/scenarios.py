@@ -14,7 +14,7 @@ import ipywidgets as w
 from . import render
 from .content import Scenario
 from .store import ResponseStore
-from .views import BUTTON_STYLE, FULL_WIDTH, ROW, button, html, safely
+from .views import BUTTON_STYLE, FULL_WIDTH, ROW, Element, button, card, html, live, safely, text_of
 
 CHOICE = w.Layout(width="100%", max_width="46rem", height="auto", min_height="2.4rem")
 
@@ -68,29 +68,57 @@ class ScenarioRun:
         self.path, self.pending = [self.scenario.start], None
 
 
-class ScenarioPlayer:
+class ScenarioPlayer(Element):
+    """Draws a :class:`ScenarioRun`. Its verbs (``choose``, ``go_on``, ``back``, ``restart``) are the
+    buttons a learner presses; ``text``, ``choices`` and ``feedback`` are what the learner reads."""
+
     def __init__(self, scenario: Scenario, store: ResponseStore):
         self.store = store
         self.key = f"scenarios/{scenario.id}"
         self.run = ScenarioRun(scenario, store.get(self.key))
-        self.status = html()
+        self.status = live()
+        self.step_text = html()
+        self.step_text.add_class("course-step")  # the page's script moves focus here after a choice
         self.body = w.VBox(layout=FULL_WIDTH)
-        self.widget = w.VBox(
+        self.widget = card(
             [html("<p style='margin:0.2em 0;font-size:90%'><strong>What would you do?</strong> "
-                  "(a practice scenario, not graded)</p><h3 style='margin:0.2em 0'>"
+                  "(a practice story, not graded)</p><h3 style='margin:0.2em 0'>"
                   f"{render.md_inline(scenario.title)}</h3>"),
-             self.body, self.status],
+             self.step_text, self.body, self.status],
+            "course-scenario",
             layout=w.Layout(border="2px solid #0b3d91", padding="0.4rem 0.8rem", margin="0.6rem 0",
                             max_width="50rem"),
         )
-        self.widget.add_class("course-scenario")
         self.draw()
+
+    # -- what the learner reads --------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return text_of(self.step_text.value)
+
+    @property
+    def choices(self) -> list[str]:
+        """The labels of the buttons now shown, in order."""
+        return [c.description for c in self.body.children if isinstance(c, w.Button)] + [
+            b.description for c in self.body.children if isinstance(c, w.HBox) for b in c.children]
+
+    @property
+    def feedback(self) -> str:
+        return text_of(" ".join(getattr(c, "value", "") for c in self.body.children))
+
+    # -- what the learner presses ------------------------------------------------------------
+    def press(self, label: str) -> None:
+        """Press the button labelled ``label`` (a story choice, Continue, Back or Start again)."""
+        buttons = [c for c in self.body.children if isinstance(c, w.Button)] + [
+            b for c in self.body.children if isinstance(c, w.HBox) for b in c.children]
+        next(b for b in buttons if b.description == label).click()
 
     def draw(self) -> None:
         run, step = self.run, self.run.step
-        parts: list[w.Widget] = [html(render.md(step.text))]
+        self.step_text.value = f"<div tabindex='-1' class='course-step-text'>{render.md(step.text)}</div>"
+        parts: list[w.Widget] = []
         if step.is_ending:
-            parts.append(html(render.box("info", "<strong>The end of this scenario.</strong> "
+            parts.append(html(render.box("info", "<strong>The end of this story.</strong> "
                                          "You can go back and try other choices, or start again.")))
             parts.append(self._restart_row())
         elif run.pending is not None:
@@ -99,7 +127,7 @@ class ScenarioPlayer:
                                          f"<br>{render.md_inline(choice.feedback)}")))
             go_on = button("Continue", "primary")
             go_on.on_click(lambda _b: self._go_on())
-            parts.append(w.HBox([go_on, *self._back_buttons()], layout=ROW))
+            parts.append(self._row([go_on, *self._back_buttons()]))
         else:
             parts.append(html("<p style='margin:0.3em 0'><strong>What would you do?</strong></p>"))
             for i, choice in enumerate(step.choices):
@@ -108,8 +136,16 @@ class ScenarioPlayer:
                 b.on_click(lambda _b, sid=step.id, i=i: self._choose(sid, i))
                 parts.append(b)
             if len(run.path) > 1:
-                parts.append(w.HBox(self._back_buttons(), layout=ROW))
+                parts.append(self._row(self._back_buttons()))
+        old = self.body.children
         self.body.children = parts
+        for widget in old:  # free what was replaced, or a long story keeps every widget it ever drew
+            _close(widget)
+
+    def _row(self, buttons: list[w.Button]) -> w.HBox:
+        row = w.HBox(buttons, layout=ROW)
+        row.add_class("course-actions")
+        return row
 
     def _back_buttons(self) -> list[w.Button]:
         if self.run.pending is None and len(self.run.path) == 1:
@@ -121,7 +157,7 @@ class ScenarioPlayer:
     def _restart_row(self) -> w.HBox:
         again = button("Start again", "primary")
         again.on_click(lambda _b: self._restart())
-        return w.HBox([again, *self._back_buttons()], layout=ROW)
+        return self._row([again, *self._back_buttons()])
 
     @safely
     def _choose(self, step_id: str, index: int) -> None:
@@ -148,3 +184,10 @@ class ScenarioPlayer:
 
     def _save(self) -> None:
         self.store.save(self.key, list(self.run.path))
+
+
+def _close(widget: w.Widget) -> None:
+    """Close a widget and its children, except the shared layout and style objects."""
+    for child in getattr(widget, "children", ()):
+        _close(child)
+    widget.close()

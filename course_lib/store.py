@@ -20,9 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .files import atomic_write
+from .layout import ANSWERS_FILE
 
-ANSWERS_FILE = "my-answers.json"
+__all__ = ["ANSWERS_FILE", "ResponseStore", "StoreError"]
 FORMAT = 1
+MAX_BYTES = 2_000_000  # far more than any learner writes; a bigger file is not read
 
 
 class StoreError(ValueError):
@@ -71,8 +73,10 @@ class ResponseStore:
         if self.path is None or not self.path.exists():
             return {}
         try:
+            if self.path.stat().st_size > MAX_BYTES:
+                raise StoreError(f"Your saved answers file ({self.path.name}) is too large to be an answers file.")
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
             raise StoreError(f"Your saved answers file ({self.path.name}) is damaged and could not be read.") from None
         answers = data.get("answers") if isinstance(data, dict) else None
         if not isinstance(answers, dict) or not all(
@@ -100,9 +104,18 @@ class ResponseStore:
     def save(self, key: str, value) -> None:
         """Save one answer, keeping every other answer already on disk."""
         value = json.loads(json.dumps(value))  # stored as it will read back: tuples become lists
-        entry = {"value": value, "saved": datetime.now(UTC).isoformat(timespec="seconds")}
+        self._write(key, {"value": value, "saved": datetime.now(UTC).isoformat(timespec="seconds")})
+
+    def discard(self, key: str) -> None:
+        """Forget one entry (a draft that has now been saved properly)."""
+        if key in self._answers or (self.writable and self.path.exists()):
+            self._write(key, None)
+
+    def _write(self, key: str, entry: dict | None) -> None:
         if not self.writable:
-            self._answers[key] = entry  # remembered for this page only
+            self._answers.pop(key, None)  # remembered for this page only
+            if entry is not None:
+                self._answers[key] = entry
             return
         try:
             on_disk = self._read()
@@ -111,6 +124,11 @@ class ResponseStore:
                 self._keep_damaged_copy()
             on_disk = {}
         answers = {**self._answers, **on_disk, key: entry}
+        if entry is None:
+            del answers[key]
+            if answers == on_disk:
+                self._answers = answers
+                return
         data = {"format": FORMAT, "lesson": self.lesson_id, "answers": answers}
         atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
         self._answers = answers

@@ -1,15 +1,28 @@
-"""Widgets for questions and reflections. They only draw and collect: what an answer means
-is decided in :mod:`course_lib.answers`, where it is saved in :mod:`course_lib.store`.
+"""Widgets for questions and reflections. They only draw and collect: what an answer means is
+decided by the question's kind (:mod:`course_lib.questions`), where it is kept by
+:mod:`course_lib.store`.
 
-Every callback re-reads and re-validates widget values, because in the web view a browser
-can send any value, even to a disabled or hidden widget. No answer key is ever put in a
-widget trait, where a browser could read it.
+Each kind has one input widget class here (:class:`Input` subclasses register themselves for
+their question class), so adding a kind adds a class and touches nothing else.
+
+Every callback re-reads and re-validates widget values, because in the web view a browser can
+send any value, even to a disabled or hidden widget. No answer key is ever put in a widget
+trait, where a browser could read it; feedback that names the right answer is sent only after
+the learner has answered.
+
+Views have a small public surface for tools and tests, the same verbs a learner has:
+``choose(value)``, ``submit()``, ``show_hint()``, ``show_answer()``, and ``feedback`` (the text
+now shown).
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
+from html import unescape
 
 import ipywidgets as w
 from ipywidgets.widgets.widget_bool import CheckboxStyle
@@ -17,8 +30,7 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import render
-from .answers import AnswerError, mark_self_check, normalise, normalise_reflection
-from .content import Question, Reflection
+from .questions import AnswerError, MultipleChoice, Question, Reflection, SingleChoice, Sorting
 from .store import ResponseStore
 
 log = logging.getLogger("course_lib")
@@ -29,13 +41,13 @@ FULL_WIDTH = w.Layout(width="100%", max_width="48rem")
 ROW = w.Layout(flex_flow="row wrap")
 CARD = w.Layout(border="1px solid #9e9e9e", padding="0.4rem 0.8rem", margin="0.6rem 0", max_width="50rem")
 BUTTON = w.Layout(width="auto", min_width="8rem", margin="0.2rem 0.5rem 0.2rem 0")
-AUTO_WIDTH = w.Layout(width="auto")
 PLAIN = w.Layout()
 HTML_STYLE = HTMLStyle()
 BUTTON_STYLE = w.ButtonStyle()
 CHECKBOX_STYLE = CheckboxStyle()
 WIDE_LABEL = DescriptionStyle(description_width="initial")
-NOT_KEPT = "Answers given here are not kept (see the note at the top of the lesson)."
+_TAGS = re.compile(r"<[^>]+>")
+NOT_KEPT = "Nothing you choose or type in the web view is kept."
 
 
 def safely(method):
@@ -62,159 +74,361 @@ def html(value: str = "", layout: w.Layout = FULL_WIDTH) -> w.HTML:
     return w.HTML(value, layout=layout, style=HTML_STYLE)
 
 
-class QuestionView:
-    """One self-check (checked at once) or graded question (saved for the instructor)."""
+def live() -> w.HTML:
+    """An area whose changes a screen reader announces (the page's script marks ``course-live``
+    elements ``aria-live``): feedback, hints and notices go here."""
+    area = html()
+    area.add_class("course-live")
+    return area
 
-    def __init__(self, question: Question, store: ResponseStore):
-        self.question, self.store = question, store
-        self.key = f"{'questions' if question.graded else 'self_checks'}/{question.id}"
-        self.status = html()
-        self.hint_box = html()
-        self.inputs = self._make_inputs()
-        self.submit_button = button("Save my answer" if question.graded else "Check my answer", "primary")
-        self.submit_button.on_click(lambda _b: self.submit())
-        actions = [self.submit_button]
-        if question.hint:
-            self.hint_button = button("Show a hint")
-            self.hint_button.on_click(lambda _b: self.show_hint())
-            actions.append(self.hint_button)
-        kind_note = {"single": "Choose one answer.", "multiple": "Tick every answer that fits.",
-                     "sort": "Choose a place for each item."}[question.kind]
-        label = "Graded question" if question.graded else "Check yourself (practice, not graded)"
-        self.widget = w.VBox(
-            [html(f"<p style='margin:0.2em 0;font-size:90%'><strong>{label}</strong></p>"
-                  f"<div class='course-prompt'>{render.md(question.prompt)}</div>"
-                  f"<p style='margin:0.2em 0;font-size:90%'>{kind_note}</p>"),
-             self.inputs, w.HBox(actions, layout=ROW),
-             self.hint_box, self.status],
-            layout=CARD,
-        )
-        self.widget.add_class("course-question")
-        self._restore()
 
-    # -- inputs ----------------------------------------------------------------------------
-    def _make_inputs(self) -> w.Widget:
-        q = self.question
-        if q.kind == "single":
-            self.radio = w.RadioButtons(options=[(o.text, o.id) for o in q.options], value=None,
-                                        description="", layout=FULL_WIDTH)
-            return self.radio
-        if q.kind == "multiple":
-            self.boxes = {o.id: w.Checkbox(value=False, description=o.text, indent=False, layout=FULL_WIDTH,
-                                    style=CHECKBOX_STYLE)
-                          for o in q.options}
-            return w.VBox(list(self.boxes.values()))
-        options = [_SORT_PLACEHOLDER] + [(c.text, c.id) for c in q.categories]
-        self.dropdowns = {
-            o.id: w.Dropdown(options=options, value="", description=o.text,
-                             style=WIDE_LABEL, layout=AUTO_WIDTH)
-            for o in q.options
-        }
-        return w.VBox(list(self.dropdowns.values()))
+def card(children: list[w.Widget], css_class: str, layout: w.Layout = CARD) -> w.VBox:
+    box = w.VBox(children, layout=layout)
+    box.add_class("course-card")
+    box.add_class(css_class)
+    return box
 
-    def raw_value(self):
+
+def text_of(value: str) -> str:
+    """What a piece of our HTML says, as plain text (for tests and tools)."""
+    return " ".join(unescape(_TAGS.sub(" ", value)).split())
+
+
+class Element:
+    """A lesson element: it shows its widget when it is a cell's value."""
+
+    widget: w.Widget
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+# -- one input widget per kind ---------------------------------------------------------------------
+INPUTS: dict[type[Question], type[Input]] = {}
+
+
+class Input:
+    """Draws the choices of one kind of question and reads back what the learner chose."""
+
+    question_class: type[Question]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        INPUTS[cls.question_class] = cls
+
+    def __init__(self, question: Question):
+        self.question = question
+        self.widget = self._build()
+
+    @staticmethod
+    def for_question(question: Question) -> Input:
+        return INPUTS[type(question)](question)
+
+    def _build(self) -> w.Widget:
+        raise NotImplementedError
+
+    def value(self):
         """What the widgets hold now, unchecked (it may have come from a browser)."""
-        q = self.question
-        if q.kind == "single":
-            return self.radio.value
-        if q.kind == "multiple":
-            return [i for i, b in self.boxes.items() if b.value is True]
+        raise NotImplementedError
+
+    def show(self, value) -> None:
+        """Put a (normalised or draft) value back into the widgets."""
+        raise NotImplementedError
+
+    def observe(self, callback: Callable[[], None]) -> None:
+        for widget in self._value_widgets():
+            widget.observe(lambda _change: callback(), names="value")
+
+    def _value_widgets(self) -> list[w.Widget]:
+        raise NotImplementedError
+
+
+class ChoiceInput(Input):
+    question_class = SingleChoice
+
+    def _build(self):
+        self.radio = w.RadioButtons(options=[(o.text, o.id) for o in self.question.options], value=None,
+                                    description="", layout=FULL_WIDTH)
+        return self.radio
+
+    def value(self):
+        return self.radio.value
+
+    def show(self, value):
+        self.radio.value = value if value in self.question.option_ids else None
+
+    def _value_widgets(self):
+        return [self.radio]
+
+
+class TickInput(Input):
+    question_class = MultipleChoice
+
+    def _build(self):
+        self.boxes = {o.id: w.Checkbox(value=False, description=o.text, indent=False, layout=FULL_WIDTH,
+                                       style=CHECKBOX_STYLE) for o in self.question.options}
+        return w.VBox(list(self.boxes.values()))
+
+    def value(self):
+        return [i for i, b in self.boxes.items() if b.value is True]
+
+    def show(self, value):
+        chosen = set(value) if isinstance(value, (list, tuple)) else set()
+        for i, b in self.boxes.items():
+            b.value = i in chosen
+
+    def _value_widgets(self):
+        return list(self.boxes.values())
+
+
+class SortInput(Input):
+    question_class = Sorting
+
+    def _build(self):
+        options = [_SORT_PLACEHOLDER] + [(c.text, c.id) for c in self.question.categories]
+        self.dropdowns = {o.id: w.Dropdown(options=options, value="", description=o.text, style=WIDE_LABEL,
+                                           layout=FULL_WIDTH) for o in self.question.options}
+        for d in self.dropdowns.values():
+            d.add_class("course-sort-item")
+        return w.VBox(list(self.dropdowns.values()), layout=FULL_WIDTH)
+
+    def value(self):
         return {i: d.value for i, d in self.dropdowns.items()}
 
-    def show_value(self, value) -> None:
-        q = self.question
-        if q.kind == "single":
-            self.radio.value = value
-        elif q.kind == "multiple":
-            for i, b in self.boxes.items():
-                b.value = i in value
-        else:
-            for i, d in self.dropdowns.items():
-                d.value = value[i]
+    def show(self, value):
+        value = value if isinstance(value, dict) else {}
+        for i, d in self.dropdowns.items():
+            d.value = value.get(i) if value.get(i) in self.question.category_ids else ""
 
-    # -- actions ---------------------------------------------------------------------------
+    def _value_widgets(self):
+        return list(self.dropdowns.values())
+
+
+# -- what happens when the learner answers ------------------------------------------------------------
+@dataclass(frozen=True)
+class Response:
+    """How a lesson answers a graded question in its edition and mode (see :mod:`course_lib.lessons`).
+
+    ``result_now``: show the marked result at once (the web view); ``saved_note``: what to say after
+    saving (a cohort learner: "your instructor will grade it"; a self-paced one: "check your
+    lesson at the end")."""
+
+    result_now: bool
+    saved_note: str
+    button: str = "Save my answer"
+
+
+class QuestionView(Element):
+    """One self-check (marked at once) or graded question (saved; marked as its :class:`Response` says)."""
+
+    def __init__(self, question: Question, store: ResponseStore, response: Response | None = None):
+        self.question, self.store = question, store
+        self.response = response or Response(False, "")
+        self.key = f"{'questions' if question.graded else 'self_checks'}/{question.id}"
+        self.status, self.hint_box = live(), live()
+        self.tries, self.hints_shown = 0, 0
+        self.input = Input.for_question(question)
+        label = "Check my answer" if not question.graded else self.response.button
+        self.submit_button = button(label, "primary")
+        self.submit_button.on_click(lambda _b: self.submit())
+        self.hint_button = button("Show a hint")
+        self.hint_button.on_click(lambda _b: self.show_hint())
+        self.answer_button = button("Show the answer")
+        self.answer_button.on_click(lambda _b: self.show_answer())
+        self.actions = w.HBox([self.submit_button], layout=ROW)
+        self.actions.add_class("course-actions")
+        what = "Graded question" if question.graded else "Check yourself (practice, not graded)"
+        self.widget = card(
+            [html(f"<p style='margin:0.2em 0;font-size:90%'><strong>{what}</strong></p>"
+                  f"<div class='course-prompt'>{render.md(question.prompt)}</div>"
+                  f"<p style='margin:0.2em 0;font-size:90%'>{question.instruction}</p>"),
+             self.input.widget, self.actions, self.hint_box, self.status],
+            "course-question")
+        self._restore()
+        self._update_actions()
+        self.input.observe(self._changed)
+
+    # -- the learner's verbs ---------------------------------------------------------------------
+    def choose(self, value) -> None:
+        """Set the widgets as a learner would (a value in the question's canonical form)."""
+        self.input.show(value)
+
+    @property
+    def feedback(self) -> str:
+        """The hint and the feedback now shown, as plain text."""
+        return " ".join(t for t in (text_of(self.hint_box.value), text_of(self.status.value)) if t)
+
     @safely
     def submit(self, raw=...) -> bool:
-        """Check (self-check) or save (graded) the current answer; ``raw`` overrides the widgets."""
+        """Check (self-check) or save (graded) the current answer; ``raw`` stands for a browser's value."""
         try:
-            answer = normalise(self.question, self.raw_value() if raw is ... else raw)
+            answer = self.question.normalise(self.input.value() if raw is ... else raw)
         except AnswerError as exc:
             self.status.value = render.message("warn", str(exc))
             return False
         self.store.save(self.key, answer)
-        if self.question.graded:
-            self.status.value = render.message("saved", self._saved_note())
+        self.store.discard(f"drafts/{self.key}")
+        self.tries += 1
+        if not self.question.graded:
+            self.status.value = render.self_check(self.question.mark(answer))
+        elif self.response.result_now and self.question.key is not None:
+            self.status.value = render.graded_result(self.question, answer) + self._note()
         else:
-            self.status.value = render.marked(mark_self_check(self.question, answer))
+            self.status.value = render.message("saved", self.response.saved_note)
+        self._update_actions()
         return True
 
     @safely
     def show_hint(self) -> None:
-        self.hint_box.value = render.box("info", "<strong>Hint:</strong> " + render.md_inline(self.question.hint))
+        hints = self.question.hints
+        if not hints:
+            return
+        self.hints_shown = min(self.hints_shown + 1, len(hints))
+        shown = "".join(f"<p style='margin:0.2em 0'><strong>Hint{f' {n}' if len(hints) > 1 else ''}:</strong> "
+                        f"{render.md_inline(h)}</p>" for n, h in enumerate(hints[:self.hints_shown], 1))
+        self.hint_box.value = render.box("info", shown)
+        self._update_actions()
 
-    def _saved_note(self) -> str:
-        if not self.store.writable:
-            return NOT_KEPT
-        return "Your instructor will grade this after you hand in the lesson. You can change it until then."
+    @safely
+    def show_answer(self) -> None:
+        """The whole answer of a self-check, after at least one try (the last step after hints)."""
+        if self.question.graded or self.tries == 0:
+            return
+        answer = self.question.normalise(self.store.get(self.key))
+        self.status.value = render.self_check(self.question.mark(answer), reveal=True) + render.box(
+            "info", f"<strong>The answer:</strong> {render.md_inline(self.question.describe(self.question.key))}")
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _note(self) -> str:
+        return render.message("info", self.response.saved_note) if self.response.saved_note else ""
+
+    def _update_actions(self) -> None:
+        actions = [self.submit_button]
+        if self.question.hints:
+            more = self.hints_shown < len(self.question.hints)
+            self.hint_button.description = self.hint_button.tooltip = (
+                "Show a hint" if self.hints_shown == 0 else "Show another hint")
+            if more:
+                actions.append(self.hint_button)
+        if not self.question.graded and self.tries:
+            actions.append(self.answer_button)
+        if list(self.actions.children) != actions:
+            self.actions.children = actions
+
+    def _changed(self) -> None:
+        """Keep a changed but unsaved answer, so a restart does not silently bring back the old one."""
+        try:
+            raw = self.input.value()
+            if raw == self.store.get(self.key) or raw in (None, [], {}) or self._empty_sort(raw):
+                return
+            self.store.save(f"drafts/{self.key}", raw)
+        except Exception:  # noqa: BLE001 - a draft is a convenience; never disturb the learner
+            log.exception("could not keep a draft")
+
+    def _empty_sort(self, raw) -> bool:
+        return isinstance(raw, dict) and not any(raw.values())
 
     def _restore(self) -> None:
-        """Show the answer saved earlier, if it is still a valid answer to this question."""
-        saved = self.store.get(self.key)
-        if saved is None:
-            return
-        try:
-            answer = normalise(self.question, saved)
-        except AnswerError:
-            self.status.value = render.message("warn", "Your earlier answer could not be read. Please answer again.")
-            return
-        self.show_value(answer)
-        if self.question.graded:
-            self.status.value = render.message("saved", "Your answer from last time is shown. " + self._saved_note())
-        else:
-            self.status.value = render.marked(mark_self_check(self.question, answer))
+        """Show the answer saved earlier, or a newer unsaved change, if still valid for this question."""
+        saved, draft = self.store.get(self.key), self.store.get(f"drafts/{self.key}")
+        answer = None
+        if saved is not None:
+            try:
+                answer = self.question.normalise(saved)
+            except AnswerError:
+                self.status.value = render.message("warn", "Your earlier answer could not be read. "
+                                                           "Please answer again.")
+            else:
+                self.input.show(answer)
+                self.tries = 1
+                if not self.question.graded:
+                    self.status.value = render.self_check(self.question.mark(answer))
+                elif self.response.result_now and self.question.key is not None:
+                    self.status.value = render.graded_result(self.question, answer)
+                else:
+                    self.status.value = render.message("saved", "Your answer from last time is shown. "
+                                                       + self.response.saved_note)
+        if draft is not None and draft != saved:
+            self.input.show(draft)
+            self.status.value = render.box("draft", "You changed this answer last time but did not "
+                                           f"{'check' if not self.question.graded else 'save'} it. "
+                                           f"Press <strong>{self.submit_button.description}</strong> to keep it.")
 
 
-class ReflectionView:
-    """A short written answer in a text box, saved for a person to grade."""
+class ReflectionView(Element):
+    """A short written answer in a text box, saved for a person to grade (or, studying alone, to
+    compare with what a strong answer includes)."""
 
-    def __init__(self, reflection: Reflection, store: ResponseStore):
+    def __init__(self, reflection: Reflection, store: ResponseStore, saved_note: str = "",
+                 show_rubric: bool = False):
         self.reflection, self.store = reflection, store
+        self.saved_note, self.show_rubric = saved_note, show_rubric and reflection.rubric is not None
         self.key = f"reflections/{reflection.id}"
-        self.status = html()
-        self.hint_box = html()
-        self.text = w.Textarea(value=store.get(self.key) or "", placeholder="Write a few sentences here.",
-                               description="Your reflection", style={"description_width": "initial"},
+        self.status, self.hint_box, self.rubric_box = live(), live(), html()
+        saved, draft = store.get(self.key), store.get(f"drafts/{self.key}")
+        self.text = w.Textarea(value=draft if isinstance(draft, str) else saved if isinstance(saved, str) else "",
+                               placeholder="Write a few sentences here.", description="Your reflection",
+                               continuous_update=False, style={"description_width": "initial"},
                                layout=w.Layout(width="100%", max_width="48rem", height="9rem"))
         self.save_button = button("Save my reflection", "primary")
         self.save_button.on_click(lambda _b: self.submit())
         actions = [self.save_button]
-        if reflection.hint:
+        if reflection.hints:
             hint = button("Show a hint")
             hint.on_click(lambda _b: self.show_hint())
             actions.append(hint)
-        self.widget = w.VBox(
-            [html("<p style='margin:0.2em 0;font-size:90%'><strong>Reflection (graded by a person)"
-                  f"</strong></p>{render.md(reflection.prompt)}"),
-             self.text, w.HBox(actions, layout=ROW),
-             self.hint_box, self.status],
-            layout=CARD,
-        )
-        if store.get(self.key):
+        row = w.HBox(actions, layout=ROW)
+        row.add_class("course-actions")
+        self.widget = card(
+            [html("<p style='margin:0.2em 0;font-size:90%'><strong>Reflection</strong></p>"
+                  f"<div class='course-prompt'>{render.md(reflection.prompt)}</div>"),
+             self.text, row, self.hint_box, self.status, self.rubric_box],
+            "course-reflection")
+        if isinstance(draft, str) and draft != saved:
+            self.status.value = render.box("draft", "You changed your reflection last time but did not save "
+                                           "it. Press <strong>Save my reflection</strong> to keep it.")
+        elif saved:
             self.status.value = render.message("saved", "Your reflection from last time is shown.")
+            self._reveal_rubric()
+        self.text.observe(lambda _c: self._changed(), names="value")
+
+    def write(self, text: str) -> None:
+        self.text.value = text
+
+    @property
+    def feedback(self) -> str:
+        return " ".join(t for t in (text_of(self.hint_box.value), text_of(self.status.value),
+                                    text_of(self.rubric_box.value)) if t)
 
     @safely
     def submit(self, raw=...) -> bool:
         try:
-            text = normalise_reflection(self.text.value if raw is ... else raw)
+            text = Reflection.normalise(self.text.value if raw is ... else raw)
         except AnswerError as exc:
             self.status.value = render.message("warn", str(exc))
             return False
         self.store.save(self.key, text)
-        note = (NOT_KEPT if not self.store.writable
-                else "A person will read it after you hand in the lesson. You can change it until then.")
-        self.status.value = render.message("saved", note)
+        self.store.discard(f"drafts/{self.key}")
+        self.status.value = render.message("saved", self.saved_note)
+        self._reveal_rubric()
         return True
 
     @safely
     def show_hint(self) -> None:
-        self.hint_box.value = render.box("info", "<strong>Hint:</strong> " + render.md_inline(self.reflection.hint))
+        self.hint_box.value = render.box("info", "".join(
+            f"<p style='margin:0.2em 0'><strong>Hint:</strong> {render.md_inline(h)}</p>"
+            for h in self.reflection.hints))
+
+    def _reveal_rubric(self) -> None:
+        if self.show_rubric:
+            self.rubric_box.value = render.strong_answer(self.reflection)
+
+    def _changed(self) -> None:
+        try:
+            if isinstance(self.text.value, str) and self.text.value.strip() and \
+                    self.text.value != self.store.get(self.key):
+                self.store.save(f"drafts/{self.key}", self.text.value[:20_000])
+        except Exception:  # noqa: BLE001
+            log.exception("could not keep a draft")

@@ -1,0 +1,324 @@
+"""Question kinds: one class per kind, the way an exercise library gives each problem a class.
+
+A kind knows how to read its data from ``lesson.yaml``, turn a raw value into a canonical answer
+(:meth:`Question.normalise`), score and mark an answer, and describe one in words. Self-checks and
+graded questions are the same classes (``graded`` differs), so practice and grading never disagree.
+A new kind is one subclass here and one input widget in :mod:`course_lib.views`.
+
+Everything a learner sends is untrusted: a value can arrive from a browser in the web view, or
+from an edited answers file. ``normalise`` returns one canonical form or raises
+:class:`AnswerError` with a message written for the learner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .reader import Reader
+
+MAX_REFLECTION_CHARS = 5000
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be accepted; ``str(err)`` is a friendly message for the learner."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """An answer option, an item to sort, or a place to sort it into."""
+
+    id: str
+    text: str
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One marked part of an answer: right or not, what the learner chose, and why."""
+
+    ok: bool
+    chosen: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Marked:
+    """The marking of one answer. ``missed`` holds right options the learner did not choose, so a
+    caller decides whether to name them (graded feedback) or only count them (a first try)."""
+
+    fraction: float
+    lines: tuple[Line, ...]
+    missed: tuple[Option, ...] = ()
+
+
+KINDS: dict[str, type[Question]] = {}
+
+
+@dataclass(frozen=True)
+class Question:
+    """Fields every kind shares. ``key`` is ``None`` in an edition that withholds answer keys."""
+
+    id: str
+    prompt: str
+    options: tuple[Option, ...]
+    graded: bool
+    key: object = None
+    hints: tuple[str, ...] = ()
+    points: float = 0
+    why: str = ""
+
+    kind: ClassVar[str] = ""
+    instruction: ClassVar[str] = ""  # one line under the prompt, telling how to answer
+    items_field: ClassVar[str] = "options"
+    key_field: ClassVar[str] = "correct"
+    extra_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.kind:
+            KINDS[cls.kind] = cls
+
+    # -- reading -------------------------------------------------------------------------------
+    @staticmethod
+    def read(r: Reader, qid: str, graded: bool, keys: bool) -> Question:
+        """Read one question of any kind. ``keys``: the data must carry answer keys (the source
+        and the self-paced edition) or must not (a cohort release). Self-checks always do."""
+        kind = r.text("kind")
+        if kind not in KINDS:
+            r.fail(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        return KINDS[kind]._read(r, qid, graded, keys or not graded)
+
+    @classmethod
+    def _read(cls, r: Reader, qid: str, graded: bool, keys: bool) -> Question:
+        fields = ["kind", "prompt", "hint", cls.items_field, *cls.extra_fields]
+        if graded:
+            fields += ["points"] + (["why"] if keys else [])
+        r.only(*fields)
+        item_fields = ("id", "text") + ((cls.key_field, "feedback") if keys else ())
+        items = r.items(cls.items_field, minimum=2)
+        for item in items:
+            item.only(*item_fields)
+            if not graded and not item.has("feedback"):
+                item.fail("every self-check option needs feedback")
+        options = tuple(Option(i.text("id"), i.text("text"), i.text("feedback", "")) for i in items)
+        r.unique([o.id for o in options], cls.items_field)
+        extra = cls._read_extra(r)
+        key = cls._read_key(r, items, options, extra) if keys else None
+        return cls(id=qid, prompt=r.text("prompt"), options=options, graded=graded, key=key,
+                   hints=tuple(r.text_list("hint", required=False)),
+                   points=r.number("points") if graded else 0,
+                   why=r.text("why", "") if graded and keys else "", **extra)
+
+    @classmethod
+    def _read_extra(cls, r: Reader) -> dict:
+        return {}
+
+    @classmethod
+    def _read_key(cls, r: Reader, items: list[Reader], options: tuple[Option, ...], extra: dict):
+        raise NotImplementedError
+
+    # -- answering -----------------------------------------------------------------------------
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    def option(self, option_id: str) -> Option:
+        return next(o for o in self.options if o.id == option_id)
+
+    def normalise(self, raw: object):
+        """The canonical form of ``raw``, or :class:`AnswerError` with a message for the learner."""
+        raise NotImplementedError
+
+    def score(self, answer) -> float:
+        """Fraction of credit in [0, 1] for a normalised answer (needs the key)."""
+        raise NotImplementedError
+
+    def mark(self, answer) -> Marked:
+        """Right and wrong, part by part, with each part's feedback (needs the key)."""
+        raise NotImplementedError
+
+    def describe(self, answer) -> str:
+        """A normalised answer in words (Markdown), as a learner would read it."""
+        raise NotImplementedError
+
+    def key_positions(self) -> tuple[int, ...]:
+        """Positions (0-based) of the right options, for the check that keys are not guessable by
+        position. Empty where position means nothing (sorting)."""
+        return ()
+
+    def feedback_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options if o.feedback)
+
+
+class SingleChoice(Question):
+    kind = "single"
+    instruction = "Choose one answer."
+
+    @classmethod
+    def _read_key(cls, r, items, options, extra):
+        right = [o.id for o, i in zip(options, items, strict=True) if i.boolean("correct", False)]
+        if len(right) != 1:
+            r.fail("a single-choice question needs exactly one option with correct: true")
+        return right[0]
+
+    def normalise(self, raw):
+        if raw is None or raw == "":
+            raise AnswerError("Please choose an answer first.")
+        if not isinstance(raw, str) or raw not in self.option_ids:
+            raise AnswerError("That answer is not one of the choices. Please choose again.")
+        return raw
+
+    def score(self, answer):
+        return 1.0 if answer == self.key else 0.0
+
+    def mark(self, answer):
+        chosen = self.option(answer)
+        missed = () if answer == self.key else (self.option(self.key),)
+        return Marked(self.score(answer), (Line(answer == self.key, chosen.text, chosen.feedback),), missed)
+
+    def describe(self, answer):
+        return self.option(answer).text
+
+    def key_positions(self):
+        return (self.option_ids.index(self.key),)
+
+
+class MultipleChoice(Question):
+    kind = "multiple"
+    instruction = "Tick every answer that fits."
+
+    @classmethod
+    def _read_key(cls, r, items, options, extra):
+        right = tuple(o.id for o, i in zip(options, items, strict=True) if i.boolean("correct", False))
+        if not right:
+            r.fail("a multiple-choice question needs at least one option with correct: true")
+        return right
+
+    def normalise(self, raw):
+        if isinstance(raw, str) or not isinstance(raw, (list, tuple, set, frozenset)):
+            raise AnswerError("That answer could not be read. Please tick your choices again.")
+        if not raw:
+            raise AnswerError("Please tick at least one box first.")
+        if any(not isinstance(v, str) or v not in self.option_ids for v in raw):
+            raise AnswerError("One of those answers is not among the choices. Please tick again.")
+        return tuple(i for i in self.option_ids if i in raw)
+
+    def score(self, answer):
+        """Right ticks minus wrong ticks, over the number of right options, never below zero:
+        ticking every box earns nothing."""
+        right, picked = set(self.key), set(answer)
+        return max(0.0, (len(picked & right) - len(picked - right)) / len(right))
+
+    def mark(self, answer):
+        lines = tuple(Line(o.id in self.key, o.text, o.feedback) for o in self.options if o.id in answer)
+        missed = tuple(o for o in self.options if o.id in self.key and o.id not in answer)
+        return Marked(self.score(answer), lines, missed)
+
+    def describe(self, answer):
+        return "; ".join(self.option(i).text for i in answer)
+
+    def key_positions(self):
+        return tuple(self.option_ids.index(i) for i in self.key)
+
+
+@dataclass(frozen=True)
+class Sorting(Question):
+    """Put each item (``options``) in one of the ``categories``; the key maps item -> category."""
+
+    categories: tuple[Option, ...] = ()
+
+    kind = "sort"
+    instruction = "Choose a place for each item."
+    items_field = "items"
+    key_field = "answer"
+    extra_fields = ("categories",)
+
+    @classmethod
+    def _read_extra(cls, r):
+        cats = tuple(Option(c.only("id", "text").text("id"), c.text("text")) for c in r.items("categories", 2))
+        r.unique([c.id for c in cats], "categories")
+        return {"categories": cats}
+
+    @classmethod
+    def _read_key(cls, r, items, options, extra):
+        cat_ids = [c.id for c in extra["categories"]]
+        key = {}
+        for o, item in zip(options, items, strict=True):
+            answer = item.text("answer", None)
+            if answer not in cat_ids:
+                item.fail(f"answer must be one of the category ids {cat_ids}")
+            key[o.id] = answer
+        return key
+
+    @property
+    def category_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.categories)
+
+    def category(self, category_id: str) -> Option:
+        return next(c for c in self.categories if c.id == category_id)
+
+    def normalise(self, raw):
+        if not isinstance(raw, Mapping):
+            raise AnswerError("That answer could not be read. Please choose again for each item.")
+        if set(raw) - set(self.option_ids):
+            raise AnswerError("That answer names an item that is not in this question. Please choose again.")
+        chosen = {k: v for k, v in raw.items() if v not in (None, "")}
+        if any(not isinstance(v, str) or v not in self.category_ids for v in chosen.values()):
+            raise AnswerError("One of those choices is not among the options. Please choose again.")
+        if len(chosen) < len(self.options):
+            raise AnswerError("Please choose a place for every item first.")
+        return {i: chosen[i] for i in self.option_ids}
+
+    def score(self, answer):
+        return sum(answer[i] == self.key[i] for i in self.key) / len(self.key)
+
+    def mark(self, answer):
+        lines = tuple(Line(answer[o.id] == self.key[o.id], f"{o.text} → {self.category(answer[o.id]).text}",
+                           o.feedback) for o in self.options)
+        return Marked(self.score(answer), lines)
+
+    def describe(self, answer):
+        return "; ".join(f"{self.option(i).text} → {self.category(c).text}" for i, c in answer.items())
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """A short written answer with no automatic check (learntools' "thought experiment"): a person
+    grades it against ``rubric``, which an edition for cohort learners withholds (``None``)."""
+
+    id: str
+    prompt: str
+    hints: tuple[str, ...] = ()
+    points: float = 0
+    rubric: tuple[str, ...] | None = None  # what a strong answer includes, one criterion a line
+
+    @staticmethod
+    def read(r: Reader, rid: str, keys: bool) -> Reflection:
+        r.only("prompt", "hint", "points", *(("rubric",) if keys else ()))
+        return Reflection(id=rid, prompt=r.text("prompt"), hints=tuple(r.text_list("hint", required=False)),
+                          points=r.number("points"), rubric=tuple(r.text_list("rubric")) if keys else None)
+
+    def rubric_for_grader(self) -> str:
+        """The rubric as graders read it (Markdown), in nbgrader's task cell and nowhere a learner looks."""
+        one_each = len(self.rubric) == self.points
+        lead = "Award one point for each:" if one_each else f"Award up to {self.points:g} points, looking for:"
+        items = "\n".join(f"{n}. {c}" for n, c in enumerate(self.rubric, 1))
+        return (f"**Rubric for the grader ({self.points:g} points).** {lead}\n\n{items}\n\n"
+                "Do not take points off for spelling or grammar. If the learner included a person's name or other "
+                "private details, give the points as earned and remind them privately not to share names.")
+
+    @staticmethod
+    def normalise(raw: object) -> str:
+        if not isinstance(raw, str):
+            raise AnswerError("Your reflection could not be read. Please type it again.")
+        text = raw.strip()
+        if not text:
+            raise AnswerError("Please write a few words before saving.")
+        if len(text) > MAX_REFLECTION_CHARS:
+            raise AnswerError(
+                f"Your reflection is {len(text):,} characters long. Please shorten it to "
+                f"{MAX_REFLECTION_CHARS:,} characters or fewer (a few sentences is plenty)."
+            )
+        return text
