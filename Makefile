@@ -1,7 +1,7 @@
 # Every target is a thin wrapper over the package's command line (`course ...`, also
 # `python -m course_lib ...`), so everything here works without make too.
 #
-#   make start      set up, make the student release, open JupyterLab on your workspace
+#   make start      set up, make the self-paced edition, open JupyterLab on your workspace
 #   make test       set up (browser included, where possible) and run every test
 #   make view       serve the read-only web view on http://127.0.0.1:8866/
 #   make release / autograde / feedback / grades      the instructor's nbgrader steps
@@ -59,5 +59,5 @@ test: setup browser lint
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) workspace grading/gradebook.db grading/grades.csv
-	find grading/release grading/submitted grading/autograded grading/feedback -mindepth 1 -not -name README.md -exec rm -rf {} +
+	rm -rf $(VENV) workspace build grading/gradebook.db grading/grades.csv
+	find grading/source grading/release grading/submitted grading/autograded grading/feedback -mindepth 1 -not -name README.md -exec rm -rf {} +

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from . import instructor
-from .checks import check_release
 from .instructor import CommandError, find_course
 
 
@@ -21,15 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="check every lesson, and the release if there is one")
     sub.add_parser("report", help="print each lesson's reading level and size (needs the test extra)")
-    sub.add_parser("nav", help="update every lesson's navigation (from course.yaml) and pictures (from assets/)")
-    sub.add_parser("release", help="make the student release in grading/release/ (nbgrader)")
+    sub.add_parser("build", help="make the self-paced edition in build/self-paced/ (learners alone; the web view)")
+    sub.add_parser("release", help="make the cohort edition in grading/release/ with nbgrader, and check it for leaks")
     sub.add_parser("autograde", help="autograde every submission in grading/submitted/ (nbgrader)")
     sub.add_parser("feedback", help="write feedback pages to grading/feedback/ (nbgrader)")
     grades = sub.add_parser("grades", help="export grades as CSV, one row per learner and lesson")
     grades.add_argument("--out", type=Path, default=None, help="default: grading/grades.csv")
-    ws = sub.add_parser("workspace", help="make or update the learner workspace from the release")
+    ws = sub.add_parser("workspace", help="make or update the learner workspace from the self-paced edition")
     ws.add_argument("--dir", type=Path, default=None, help="default: workspace/")
-    start = sub.add_parser("start", help="release, update the workspace, and open JupyterLab on it")
+    start = sub.add_parser("start", help="build, update the workspace, and open JupyterLab on it")
     start.add_argument("--dir", type=Path, default=None, help="default: workspace/")
     start.add_argument("--no-lab", action="store_true", help="prepare everything but do not open JupyterLab")
     start.add_argument("--port", type=int, default=8888)
@@ -41,50 +40,51 @@ def main(argv: list[str] | None = None) -> int:
     except (CommandError, FileNotFoundError) as exc:
         print(f"course {args.command}: {exc}", file=sys.stderr)
         return 1
+    except RuntimeError as exc:  # a build step or nbgrader said what is wrong
+        print(f"course {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _check(args) -> int:
-    from .course import check_course
+    from .build.checks import check_sources
+    from .build.leaks import scan_release
 
-    course = find_course(args.root)
-    problems = check_course(course.notebooks)
-    if any(course.release.glob("*/lesson.yaml")):
-        problems += check_release(course.notebooks, course.release)
+    layout = find_course(args.root)
+    problems = check_sources(layout)
+    if any(layout.release.glob("*/lesson.yaml")):
+        problems += scan_release(layout)
     for p in problems:
         print(f"- {p}")
     verdict = f"{len(problems)} problem(s)" if problems else "no problems"
-    print(f"{len(course.lessons)} lesson(s) checked: {verdict}.")
+    print(f"{len(layout.lesson_ids)} lesson(s) checked: {verdict}.")
     return 1 if problems else 0
 
 
-def _nav(args) -> int:
-    from .course import embed_pictures, update_navigation
-
-    notebooks = find_course(args.root).notebooks
-    for what, changed in (("navigation", update_navigation(notebooks)), ("pictures", embed_pictures(notebooks))):
-        print(f"Updated the {what} of {len(changed)} lesson(s)" + (": " + ", ".join(changed) if changed else "."))
-    return 0
-
-
 def _report(args) -> int:
-    from .citations import readability
-    from .course import load_outline
+    from .build.citations import readability
+    from .outline import load_outline
 
-    notebooks = find_course(args.root).notebooks
-    outline = load_outline(notebooks)
+    layout = find_course(args.root)
+    outline = load_outline(layout.notebooks)
     print(f"{'lesson':32} {'FK grade':>8} {'ease':>5} {'words':>6} {'checks':>6} {'graded':>6} {'steps':>5}")
     for lid, lesson in outline.lessons.items():
-        r = readability(notebooks / lid)
+        r = readability(layout.lesson(lid))
         steps = sum(len(s.steps) for s in lesson.scenarios.values())
         print(f"{lid:32} {r['grade']:8.1f} {r['ease']:5.0f} {r['words']:6d} {len(lesson.self_checks):6d} "
               f"{len(lesson.questions):6d} {steps:5d}")
     return 0
 
 
+def _build(args) -> int:
+    from .build import SELF_PACED, run
+
+    run(SELF_PACED, find_course(args.root), print)
+    return 0
+
+
 def _release(args) -> int:
     lessons = instructor.release(find_course(args.root))
-    print(f"Released {len(lessons)} lesson(s) to grading/release/ and checked it for leaks: "
-          + ", ".join(lessons))
+    print(f"Released {len(lessons)} lesson(s) to grading/release/: " + ", ".join(lessons))
     return 0
 
 
@@ -102,9 +102,9 @@ def _feedback(args) -> int:
 
 
 def _grades(args) -> int:
-    course = find_course(args.root)
-    out = args.out or course.grading / "grades.csv"
-    n = instructor.export_grades(course, out)
+    layout = find_course(args.root)
+    out = args.out or layout.grades_csv
+    n = instructor.export_grades(layout, out)
     print(f"Wrote {n} row(s) to {out}")
     return 0
 
@@ -112,20 +112,22 @@ def _grades(args) -> int:
 def _workspace(args) -> int:
     from .workspace import sync_workspace
 
-    course = find_course(args.root)
-    target = args.dir or course.root / "workspace"
-    print(sync_workspace(course.release, target).summary())
+    layout = find_course(args.root)
+    target = args.dir or layout.workspace
+    print(sync_workspace(layout.self_paced, target).summary())
     print(f"Your workspace is {target}")
     return 0
 
 
 def _start(args) -> int:
-    course = find_course(args.root)
-    instructor.release(course)
+    from .build import SELF_PACED, run
+
+    layout = find_course(args.root)
+    run(SELF_PACED, layout)
     _workspace(args)
     if args.no_lab:
         return 0
-    target = args.dir or course.root / "workspace"
+    target = args.dir or layout.workspace
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={target}", "--ServerApp.ip=127.0.0.1",
            f"--ServerApp.port={args.port}", "--LabApp.default_url=/lab/tree/index.ipynb"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -135,14 +137,15 @@ def _start(args) -> int:
 
 
 def _view(args) -> int:
+    from .build import SELF_PACED, run
     from .web import serve
 
-    course = find_course(args.root)
-    instructor.release(course)
-    return serve(course, port=args.port)
+    layout = find_course(args.root)
+    run(SELF_PACED, layout)
+    return serve(layout, port=args.port)
 
 
-COMMANDS = {"check": _check, "report": _report, "nav": _nav, "release": _release, "autograde": _autograde,
+COMMANDS = {"check": _check, "report": _report, "build": _build, "release": _release, "autograde": _autograde,
             "feedback": _feedback, "grades": _grades, "workspace": _workspace, "start": _start, "view": _view}
 
 if __name__ == "__main__":

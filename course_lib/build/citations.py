@@ -17,19 +17,17 @@ from pathlib import Path
 
 import yaml
 
-from .checks import cell_source, lesson_folders, lesson_notebook
-from .content import LESSON_FILE
+from ..layout import LESSON_FILE, CourseLayout
 
-CITATIONS_FILE = "citations.yaml"
-_CFR = re.compile(r"\b((?:300|303|104|99)\.\d+)((?:\([a-z0-9]+\))*)")
+_CFR = re.compile(r"\b((?:300|303|104|100|99)\.\d+)((?:\([a-z0-9]+\))*)")
 _USC = re.compile(r"\b(\d+) U\.S\.C\.\s*(?:§\s*)?(\d+[a-z]*)((?:\([a-z0-9]+\))*)")
 _CLAIM = re.compile(r"\b(IDEA|the law|federal law|federal rules?|Section 504|FERPA)\b[^.?!:]{0,60}?"
                     r"\b(says?|requires?|gives?|guarantees?)\b", re.I)
 _SOURCED = re.compile(r"CFR|U\.S\.C\.|Endrew|Source|\b(?:300|104|99)\.\d+")
 
 
-def allowed_citations(notebooks: Path) -> tuple[set[str], set[str]]:
-    data = yaml.safe_load((notebooks / CITATIONS_FILE).read_text(encoding="utf-8")) or {}
+def allowed_citations(layout: CourseLayout) -> tuple[set[str], set[str]]:
+    data = yaml.safe_load(layout.citations_file.read_text(encoding="utf-8")) or {}
     return set(data.get("cfr") or {}), set(data.get("usc") or {})
 
 
@@ -38,69 +36,83 @@ def _covered(cited: str, allowed: set[str]) -> bool:
     return any(cited == a or a.startswith(cited + "(") or cited.startswith(a + "(") for a in allowed)
 
 
-def lesson_paragraphs(folder: Path, claims_only: bool = False) -> Iterator[str]:
-    """Lesson text a learner or grader may read: notebook cells and lesson.yaml strings."""
-    nb = lesson_notebook(folder)
-    if nb.exists():
-        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
-            yield from (p for p in re.split(r"\n\s*\n", cell_source(cell)) if p.strip())
-    yield from _strings(yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8")), claims_only)
+def _notebook_paragraphs(path: Path) -> Iterator[str]:
+    if path.is_file():
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "markdown":
+                yield from (p for p in re.split(r"\n\s*\n", _source(cell)) if p.strip())
 
 
-def _strings(value, claims_only: bool = False) -> Iterator[str]:
-    """Every string in ``value``; with ``claims_only``, not the text of an answer option or a choice,
-    which may be a deliberately wrong statement that its feedback corrects (with its source)."""
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def texts(folder: Path, claims_only: bool = False) -> Iterator[str]:
+    """What a lesson (or the tools folder) says: Markdown paragraphs of its notebooks, and every
+    string of its YAML data."""
+    for nb in sorted(folder.glob("*.ipynb")):
+        yield from _notebook_paragraphs(nb)
+    for data in sorted(folder.glob("*.yaml")):
+        try:
+            yield from _strings(yaml.safe_load(data.read_text(encoding="utf-8")), claims_only)
+        except yaml.YAMLError:
+            continue  # reported by the data checks, naming the file
+
+
+def _strings(value, claims_only: bool = False, skip: tuple[str, ...] = ()) -> Iterator[str]:
+    """Every string in ``value`` but those under ``skip`` keys; with ``claims_only``, not the text of an
+    answer option or a choice, which may be a deliberately wrong statement that its feedback corrects
+    (with its source)."""
     if isinstance(value, dict):
         for k, v in value.items():
-            if not (claims_only and k == "text" and "id" in value):
-                yield from _strings(v, claims_only)
+            if k not in skip and not (claims_only and k == "text" and "id" in value):
+                yield from _strings(v, claims_only, skip)
     elif isinstance(value, list):
         for v in value:
-            yield from _strings(v, claims_only)
+            yield from _strings(v, claims_only, skip)
     elif isinstance(value, str):
         yield value
 
 
-def check_citations(notebooks: Path) -> list[str]:
-    """Citations not on the checked list, and legal claims with no source beside them."""
-    if not (notebooks / CITATIONS_FILE).exists():
-        return [f"{notebooks / CITATIONS_FILE} is missing: it lists the citations lessons may use"]
-    cfr, usc = allowed_citations(notebooks)
+def check_citations(layout: CourseLayout) -> list[str]:
+    """Citations not on the checked list, and legal claims with no source beside them, in every lesson
+    and in the tools."""
+    if not layout.citations_file.exists():
+        return [f"{layout.citations_file} is missing: it lists the citations lessons may use"]
+    cfr, usc = allowed_citations(layout)
     problems = []
-    for folder in lesson_folders(notebooks):
+    folders = [layout.lesson(lid) for lid in layout.lesson_ids] + ([layout.tools] if layout.tools.is_dir() else [])
+    for folder in folders:
         unknown, unsourced = set(), []
-        for text in lesson_paragraphs(folder):
+        for text in texts(folder):
             unknown |= {m.group(1) + m.group(2) for m in _CFR.finditer(text)
                         if not _covered(m.group(1) + m.group(2), cfr)}
             unknown |= {f"{m.group(1)} U.S.C. {m.group(2)}{m.group(3)}" for m in _USC.finditer(text)
                         if not _covered(f"{m.group(1)} U.S.C. {m.group(2)}{m.group(3)}", usc)}
-        for text in lesson_paragraphs(folder, claims_only=True):
+        for text in texts(folder, claims_only=True):
             claims = [m for m in _CLAIM.finditer(text) if not text[m.end():].lstrip().startswith("?")]
             if claims and not _SOURCED.search(text):
                 unsourced.append(text[max(0, claims[0].start() - 20):claims[0].end() + 40].replace("\n", " "))
         if unknown:
-            problems.append(f"{folder.name}: cites {sorted(unknown)}, not in {CITATIONS_FILE} "
+            problems.append(f"{folder.name}: cites {sorted(unknown)}, not in {layout.citations_file.name} "
                             "(check the primary source, then add it there)")
         problems += [f"{folder.name}: a legal claim with no source in its paragraph: '…{s}…'" for s in unsourced]
     return problems
 
 
 # -- readability ---------------------------------------------------------------------------------
-_NOT_PROSE = ("id", "next", "kind", "answer", "start", "sources", "glossary", "audiences", "minutes")
+_NOT_PROSE = ("id", "next", "kind", "answer", "start", "sources", "glossary", "audiences", "minutes", "edition",
+              "rubric", "points")
 
 
 def learner_prose(folder: Path) -> str:
     """The lesson's reading text, without citations, code, rubrics or Markdown marks."""
-    texts = []
-    nb = lesson_notebook(folder)
-    for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
-        meta = cell.get("metadata", {})
-        if cell["cell_type"] == "markdown" and not meta.get("nbgrader", {}).get("task") \
-                and "navigation" not in meta.get("tags", []):
-            texts.append(cell_source(cell))
+    notebook = json.loads((folder / f"{folder.name}.ipynb").read_text(encoding="utf-8"))
+    parts = [_source(cell) for cell in notebook["cells"] if cell["cell_type"] == "markdown"]
     data = yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8"))
-    texts += [s for k, v in data.items() if k not in _NOT_PROSE for s in _strings(v) if " " in s]
-    text = re.sub(r"\*?Sources?:[^\n]*", "", "\n".join(texts))
+    parts += [s for k, v in data.items() if k not in _NOT_PROSE for s in _strings(v, skip=_NOT_PROSE) if " " in s]
+    text = re.sub(r"\*?Sources?:[^\n]*", "", "\n".join(parts))
     text = re.sub(r"\([^()]*(CFR|U\.S\.C\.|AOTA|AAP|ASHA|\d{4})[^()]*\)", "", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
     return re.sub(r"[*_`>#|\[\]]", "", text)

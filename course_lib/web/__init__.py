@@ -58,7 +58,7 @@ def voila_command(release: Path, port: int = 8866, tuned: bool = True, idle_seco
     return cmd, env
 
 
-def serve(course, port: int = 8866) -> int:
-    cmd, env = voila_command(course.release, port)
+def serve(layout, port: int = 8866) -> int:
+    cmd, env = voila_command(layout.self_paced, port)
     print(f"Serving the read-only course at http://127.0.0.1:{port}/ - press Ctrl+C to stop.")
     os.execve(sys.executable, cmd, env)

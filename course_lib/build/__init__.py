@@ -1,0 +1,62 @@
+"""The build side: from the source in ``notebooks/`` to every edition, one named step at a time.
+
+Each command is an ordered list of steps; each step is one function in the module named for its
+idea, takes the course layout, and returns one line saying what it did. A step that finds a
+problem raises :class:`BuildError`, and the command stops there::
+
+    release     = check the sources → write nbgrader's source → generate with nbgrader
+                  → withhold the keys → write the pages → scan the release for leaks
+    self-paced  = check the sources → write the self-paced edition
+
+Only the command line imports this package: a lesson's kernel never does (it needs nbformat and
+nbgrader, which a kernel does without).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..layout import CourseLayout
+from .checks import check_sources
+from .editions import withhold_keys, write_nbgrader_source, write_release_pages, write_self_paced
+from .leaks import scan_release
+from .nbgrader import run_nbgrader
+
+
+class BuildError(RuntimeError):
+    """A step could not finish; the message says what to fix."""
+
+
+Step = Callable[[CourseLayout], str]
+
+
+def check_the_sources(layout: CourseLayout) -> str:
+    if problems := check_sources(layout):
+        raise BuildError("The lessons have problems to fix first:\n- " + "\n- ".join(problems))
+    return f"checked {len(layout.lesson_ids)} lessons: no problems"
+
+
+def generate_with_nbgrader(layout: CourseLayout) -> str:
+    """nbgrader makes the student version of each lesson (solutions and hidden tests removed)."""
+    for lid in layout.lesson_ids:
+        run_nbgrader(layout, "generate_assignment", lid, "--force")
+    return f"nbgrader generated {len(layout.lesson_ids)} lessons in {layout.release}"
+
+
+def scan_for_leaks(layout: CourseLayout) -> str:
+    if problems := scan_release(layout):
+        raise BuildError("The release is not safe to give to learners:\n- " + "\n- ".join(problems))
+    return "scanned the release: no key, rubric, hidden test or answers file in it"
+
+
+RELEASE: tuple[Step, ...] = (check_the_sources, write_nbgrader_source, generate_with_nbgrader, withhold_keys,
+                             write_release_pages, scan_for_leaks)
+SELF_PACED: tuple[Step, ...] = (check_the_sources, write_self_paced)
+
+
+def run(steps: tuple[Step, ...], layout: CourseLayout, say: Callable[[str], None] = lambda _line: None) -> None:
+    for step in steps:
+        say(step(layout))
+
+
+__all__ = ["RELEASE", "SELF_PACED", "BuildError", "run"]

@@ -1,0 +1,172 @@
+"""Check the sources: everything ``course check`` and every build look at before making anything.
+
+Every inconsistency is reported as a problem an author can act on, never a traceback: data that
+does not follow the format (each element on its own, so one mistake does not hide the next), an
+element the notebook shows that the data does not define or the other way round, a notebook
+line that is not an element call, a picture without alt text, tracks, citations, and answer keys
+a learner could guess from their position.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+
+from ..content import LESSON_FILE, LessonContent, parse_lesson, read_raw, read_scenario
+from ..layout import CourseLayout
+from ..outline import load_outline
+from ..questions import Question, Reflection
+from ..reader import LessonError, Reader
+from .notebooks import element_calls
+
+LAB_ONLY = "jupyterlab-only"  # a cell tag: shown in JupyterLab, hidden in the web view
+MAX_SHARE_AT_ONE_POSITION = 0.4  # single choice: no option position may be right in more than 40%
+MULTIPLE_MARGIN = 0.25  # multiple choice: a position right this much more often than average is a pattern
+SECTIONS = {"scenarios": "scenario", "self_checks": "self_check", "questions": "question",
+            "reflections": "reflection"}
+
+
+def check_sources(layout: CourseLayout) -> list[str]:
+    problems = []
+    try:
+        load_outline(layout.notebooks)
+    except LessonError as exc:
+        problems.append(str(exc))
+    lessons = {}
+    for lid in layout.lesson_ids:
+        try:
+            found, content = lesson_problems(layout, lid)
+        except Exception as exc:  # noqa: BLE001 - a check reports, it never crashes
+            found, content = [f"{lid}: could not be checked ({type(exc).__name__}: {exc})"], None
+        problems += found
+        if content is not None:
+            lessons[lid] = content
+    problems += position_problems(lessons)
+    from .citations import check_citations
+
+    return problems + check_citations(layout)
+
+
+def lesson_problems(layout: CourseLayout, lid: str) -> tuple[list[str], LessonContent | None]:
+    """Problems of one lesson, and its content if the data could be read at all."""
+    folder = layout.lesson(lid)
+    where = f"{lid}/{LESSON_FILE}"
+    try:
+        raw = read_raw(folder)
+    except LessonError as exc:
+        return [str(exc)], None
+    problems = data_problems(raw, where)
+    if problems:
+        return problems, None
+    content = parse_lesson(raw, where)
+    if content.id != lid:
+        problems.append(f"{where}: id is {content.id!r}; it must be the folder's name, {lid!r}")
+    path = layout.lesson_notebook(lid)
+    if not path.is_file():
+        return problems + [f"{lid}: the notebook {path.name} is missing"], content
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # noqa: BLE001
+        return problems + [f"{lid}/{path.name}: not a readable notebook ({exc})"], content
+    calls, call_problems = element_calls(nb)
+    problems += [f"{lid}/{path.name}: {p}" for p in call_problems]
+    problems += [f"{lid}/{path.name}: {p}" for p in shown_problems(content, calls, layout, folder)]
+    problems += [f"{lid}/{path.name}: cell {i + 1} mentions JupyterLab; tag it {LAB_ONLY!r} so the web view hides it"
+                 for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "JupyterLab" in c.source
+                 and LAB_ONLY not in c.metadata.get("tags", [])]
+    problems += [f"{lid}/{path.name}: cell {i + 1} carries nbgrader metadata; the build writes it, so leave it out"
+                 for i, c in enumerate(nb.cells) if "nbgrader" in c.metadata]
+    return problems, content
+
+
+def data_problems(raw: object, where: str) -> list[str]:
+    """Every format problem of a lesson's data, each element read on its own."""
+    if not isinstance(raw, dict):
+        return [f"{where}: expected a mapping of fields"]
+    problems = []
+    head = {k: v for k, v in raw.items() if k not in SECTIONS}
+    try:
+        parse_lesson(head, where)
+    except LessonError as exc:
+        problems.append(str(exc))
+    keys = raw.get("edition", "source") != "cohort"
+    readers = {"scenarios": read_scenario,
+               "self_checks": lambda r, k: Question.read(r, k, graded=False, keys=True),
+               "questions": lambda r, k: Question.read(r, k, graded=True, keys=keys),
+               "reflections": lambda r, k: Reflection.read(r, k, keys=keys)}
+    for section, read in readers.items():
+        entries = raw.get(section) or {}
+        if not isinstance(entries, dict):
+            problems.append(f"{where}: '{section}' must be a mapping of ids to entries")
+            continue
+        for key, value in entries.items():
+            try:
+                read(Reader(value, where, f"{section}.{key}"), str(key))
+            except LessonError as exc:
+                problems.append(str(exc))
+    return problems
+
+
+def shown_problems(content: LessonContent, calls, layout: CourseLayout, folder: Path) -> list[str]:
+    """Each element the data defines is shown exactly once, and each one shown is defined."""
+    problems = []
+    shown = Counter((c.method, c.arg) for c in calls if c.arg is not None)
+    for section, method in SECTIONS.items():
+        defined = set(getattr(content, section))
+        used = {arg for (m, arg) in shown if m == method}
+        problems += [f"lesson.{method}({i!r}) shows a {method.replace('_', '-')} that {LESSON_FILE} does not define"
+                     for i in sorted(used - defined)]
+        problems += [f"{LESSON_FILE} defines {section}.{i}, but no cell shows it: add lesson.{method}({i!r})"
+                     for i in sorted(defined - used)]
+    problems += [f"lesson.{m}({a!r}) appears {n} times; show each element once" for (m, a), n in shown.items() if n > 1]
+    methods = Counter(c.method for c in calls)
+    if not methods["header"]:
+        problems.append("the lesson never shows its header: add lesson.header() near the top")
+    if content.questions and not methods["graded_intro"]:
+        problems.append("add lesson.graded_intro() above the graded questions (it says how many there are)")
+    if (content.questions or content.reflections) and not methods["check_lesson"]:
+        problems.append("add lesson.check_lesson() after the graded questions and the reflection")
+    alt = _alt_texts(layout)
+    for c in calls:
+        if c.method == "picture" and not ((layout.assets / c.arg).is_file() and alt.get(c.arg)):
+            problems.append(f"the picture {c.arg!r} needs a file in assets/ and its alt text in assets/alt-text.yaml")
+    return problems
+
+
+def _alt_texts(layout: CourseLayout) -> dict:
+    import yaml
+
+    try:
+        return yaml.safe_load(layout.alt_text_file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+
+
+def position_problems(lessons: dict[str, LessonContent]) -> list[str]:
+    """Answer keys a learner could guess by position, across the course's graded questions.
+
+    Single choice: no position may hold the right answer in more than 40% of the questions.
+    Multiple choice: no position may be right much more often (25 points) than options are right
+    on average, and no position may be right in every question.
+    """
+    problems = []
+    for kind in ("single", "multiple"):
+        qs = [q for c in lessons.values() for q in c.questions.values() if q.kind == kind and q.key is not None]
+        if len(qs) < 3:
+            continue
+        right = Counter(p for q in qs for p in q.key_positions())
+        share = {p: n / len(qs) for p, n in sorted(right.items())}
+        if kind == "single":
+            limit = MAX_SHARE_AT_ONE_POSITION
+        else:
+            average = sum(len(q.key) / len(q.options) for q in qs) / len(qs)
+            limit = min(average + MULTIPLE_MARGIN, 0.999)
+        for p, s in share.items():
+            if s > limit:
+                problems.append(
+                    f"answer keys can be guessed by position: in {right[p]} of {len(qs)} {kind}-choice graded "
+                    f"questions option {p + 1} is right ({s:.0%}, more than {limit:.0%}). Reorder some options "
+                    "(the option ids and so the keys stay as they are).")
+    return problems

@@ -1,0 +1,103 @@
+"""The course's own pages, made from ``course.yaml`` and the lessons: the course home, the
+glossary, the learner's progress page, and the navigation at the top and bottom of each lesson.
+
+Links are relative Markdown links: they work the same in JupyterLab (which opens the linked
+notebook) and in Voila (which renders it). Each edition gets only links to pages it has.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import nbformat
+
+from ..files import atomic_write
+from ..layout import GLOSSARY, HOME, PROGRESS, TOOLS
+from ..outline import Outline
+from .notebooks import KERNELSPEC, mark_course_notebook, self_contained
+
+TOOL_PAGES = {  # file in notebooks/tools/: how the home page names it
+    "letters.ipynb": "Letters to the school: request an evaluation, records, an IEE, a meeting, a notice",
+    "iep-meeting-sheet.ipynb": "Your IEP meeting sheet: concerns, questions for the OT, whom to invite",
+    "aide-sheets.ipynb": "For aides: a data sheet, a strategy card and a first-week checklist",
+}
+
+
+def _link(outline: Outline, lesson_id: str, prefix: str) -> str:
+    lesson = outline.lessons[lesson_id]
+    return f"[{lesson.title}]({prefix}{lesson_id}/{lesson_id}.ipynb)"
+
+
+def home_cells(outline: Outline, progress: bool, tools: list[str]) -> list[str]:
+    lines = [f"# {outline.title}\n\n{outline.summary}\n\n"
+             "Choose your track below and take the lessons in order. Each lesson takes 30 to 40 "
+             "minutes. Every answer is given with buttons and boxes: you never need to write code. "
+             f"Words you may not know are explained in the [glossary]({GLOSSARY})."]
+    if progress:
+        lines[0] += f" To see which lessons you have finished, open [My progress]({PROGRESS})."
+    for track in outline.tracks.values():
+        items = [f"## {track.title}", "", track.intro, ""]
+        for n, lid in enumerate(track.lessons, 1):
+            items.append(f"{n}. {_link(outline, lid, '')} (about {outline.lessons[lid].minutes} minutes)")
+        lines.append("\n".join(items))
+    if tools:
+        lines.append("## Tools to take away\n\nLetters and sheets you fill in, then print or download:\n\n"
+                     + "\n".join(f"- [{TOOL_PAGES.get(name, Path(name).stem)}]({TOOLS}/{name})" for name in tools))
+    lines.append("## About this course\n\nEvery statement about the law or about therapy practice says where it "
+                 "comes from, for example \"34 CFR 300.34(c)(6)\", a section of the federal rules for the "
+                 "IDEA (the Individuals with Disabilities Education Act). This course is general information, "
+                 "not legal advice. States add their own rules, so check your state's rules too. Every state "
+                 "has a Parent Training and Information Center that helps families for free "
+                 "(20 U.S.C. 1471).")
+    return lines
+
+
+def glossary_cells(outline: Outline) -> list[str]:
+    terms = "\n".join(f"<dt>{escape(term)}</dt><dd>{escape(meaning)}</dd>"
+                      for term, meaning in outline.glossary().items())
+    return ["# Glossary\n\nThe words and short forms used in this course, in plain language. "
+            f"[Back to the course home]({HOME})", f'<dl class="course-glossary">\n{terms}\n</dl>']
+
+
+def navigation(outline: Outline, lesson_id: str, up: str = "../") -> str:
+    """Links to the course home, the glossary, and the lessons before and after in each track."""
+    lines = [f"[Course home]({up}{HOME}) · [Glossary]({up}{GLOSSARY})"]
+    for track in outline.tracks.values():
+        if lesson_id not in track.lessons:
+            continue
+        i = track.lessons.index(lesson_id)
+        parts = [f"**{track.name}**, lesson {i + 1} of {len(track.lessons)}"]
+        if i > 0:
+            parts.append("previous: " + _link(outline, track.lessons[i - 1], up))
+        parts.append("next: " + _link(outline, track.lessons[i + 1], up) if i + 1 < len(track.lessons)
+                     else "this is the last lesson of the track")
+        lines.append(" · ".join(parts))
+    return "  \n".join(lines)
+
+
+def tool_navigation(up: str = "../") -> str:
+    return f"[Course home]({up}{HOME}) · [Glossary]({up}{GLOSSARY})"
+
+
+def write_pages(outline: Outline, dest: Path, progress: bool, tools: list[str]) -> list[Path]:
+    """Write the course home, the glossary and (for a learner's own copy) the progress page."""
+    pages = [(HOME, outline.title, [nbformat.v4.new_markdown_cell(t) for t in home_cells(outline, progress, tools)]),
+             (GLOSSARY, "Glossary", [nbformat.v4.new_markdown_cell(t) for t in glossary_cells(outline)])]
+    if progress:
+        pages.append((PROGRESS, "My progress", [
+            nbformat.v4.new_markdown_cell(f"[Course home]({HOME}) · [Glossary]({GLOSSARY})"),
+            nbformat.v4.new_code_cell("from course_lib import progress\n\nprogress.page()")]))
+    written = []
+    for name, title, cells in pages:
+        nb = nbformat.v4.new_notebook(metadata={"title": title, "kernelspec": KERNELSPEC,
+                                                "language_info": {"name": "python"}})
+        for i, cell in enumerate(cells):
+            cell["id"] = f"page-{i:02d}"
+        nb.cells = cells
+        if any(c.cell_type == "code" for c in cells):
+            self_contained(nb)
+            mark_course_notebook(nb, page=Path(name).stem)
+        atomic_write(dest / name, nbformat.writes(nb) + "\n")
+        written.append(dest / name)
+    return written
