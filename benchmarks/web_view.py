@@ -33,8 +33,8 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course_lib import instructor  # noqa: E402
-from course_lib.instructor import Course  # noqa: E402
+from course_lib.build import SELF_PACED, run  # noqa: E402
+from course_lib.layout import CourseLayout  # noqa: E402
 from course_lib.web import voila_command  # noqa: E402
 
 print = functools.partial(print, flush=True)  # noqa: A001 - figures appear as they are measured
@@ -166,7 +166,7 @@ async def crowds(browser, server: Server, lessons: list[str], args) -> None:
             visitors *= 2
 
 
-async def run(args, release: Path, lessons: list[str]) -> None:
+async def run_all(args, release: Path, lessons: list[str]) -> None:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(**CHROMIUM)
         results = {}
@@ -213,14 +213,13 @@ def main() -> None:
 
     print(f"import course_lib: {import_time() * 1000:.0f} ms (median of 5 fresh interpreters)")
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
-        shutil.copytree(ROOT / "assets", root / "assets")
-        (root / "grading").mkdir()
-        shutil.copy(ROOT / "grading" / "nbgrader_config.py", root / "grading")
-        course = Course(root)
-        lessons = instructor.release(course)
-        asyncio.run(run(args, course.release, lessons))
+        repo, layout = CourseLayout(ROOT), CourseLayout(Path(tmp))
+        shutil.copytree(repo.notebooks, layout.notebooks, ignore=shutil.ignore_patterns("my-answers*"))
+        shutil.copytree(repo.assets, layout.assets)
+        layout.grading.mkdir()
+        shutil.copy(repo.nbgrader_config, layout.nbgrader_config)
+        run(SELF_PACED, layout)
+        asyncio.run(run_all(args, layout.self_paced, layout.lesson_ids))
 
 
 if __name__ == "__main__":

@@ -42,23 +42,28 @@ def free_port() -> int:
 
 
 def copy_course(root: Path) -> Path:
-    """The course's lessons, pictures and nbgrader configuration, copied to ``root`` (no answers, no release)."""
-    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
-    shutil.copytree(ROOT / "assets", root / "assets")
-    (root / "grading").mkdir()
-    shutil.copy(ROOT / "grading" / "nbgrader_config.py", root / "grading")
+    """The course's lessons, pictures and nbgrader configuration, copied to ``root`` (no answers, no editions)."""
+    from course_lib.layout import CourseLayout
+
+    repo = CourseLayout(ROOT)
+    shutil.copytree(repo.notebooks, root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
+    shutil.copytree(repo.assets, root / "assets")
+    CourseLayout(root).grading.mkdir()
+    shutil.copy(repo.nbgrader_config, CourseLayout(root).nbgrader_config)
     return root
 
 
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory):
-    """A copy of the course with a fresh student release (the repository is left as it is)."""
-    from course_lib import instructor
-    from course_lib.instructor import Course
+    """A copy of the course with both editions made: the cohort release (nbgrader) and the self-paced
+    edition (the repository is left as it is). Returns its :class:`CourseLayout`."""
+    from course_lib.build import RELEASE, SELF_PACED, run
+    from course_lib.layout import CourseLayout
 
-    course = Course(copy_course(tmp_path_factory.mktemp("released")))
-    instructor.release(course)
-    return course
+    layout = CourseLayout(copy_course(tmp_path_factory.mktemp("released")))
+    run(RELEASE, layout)
+    run(SELF_PACED, layout)
+    return layout
 
 
 def start_voila(release: Path, log_path: Path, **options):
@@ -98,8 +103,8 @@ def stop(proc) -> None:
 
 @pytest.fixture(scope="session")
 def voila_url(released_course):
-    """The read-only web view, served by a real standalone Voila on 127.0.0.1."""
-    proc, url = start_voila(released_course.release, released_course.root / "voila.log")
+    """The read-only web view of the self-paced edition, served by a real standalone Voila on 127.0.0.1."""
+    proc, url = start_voila(released_course.self_paced, released_course.root / "voila.log")
     yield url
     stop(proc)
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-from course_lib.checks import grade_calls, lesson_notebook
 from course_lib.content import load_lesson
 
 
 def answer_key(lesson_folder: Path) -> dict[str, tuple[object, float]]:
-    """question id -> (right answer, points), read from the instructor notebook's hidden tests."""
-    return {kw["question_id"]: (kw["answer"], float(kw.get("points", 1)))
-            for kw, _meta in grade_calls(lesson_notebook(lesson_folder))}
+    """question id -> (right answer, points), from the lesson's source data."""
+    content = load_lesson(lesson_folder)
+    return {qid: (list(q.key) if isinstance(q.key, tuple) else q.key, q.points) for qid, q in content.questions.items()}
 
 
 def wrong_answer(question, key):
@@ -41,27 +41,28 @@ def run_notebook(path: Path, extra_code: str = "", timeout: int = 120) -> nbform
     return nb
 
 
-def hand_in(release_lesson: Path, submitted: Path, learner: str, answers: dict, reflection: str | None,
-            tamper: bool = False) -> Path:
-    """Copy the release to ``submitted/<learner>/<lesson>/``, answer there through the widgets."""
-    folder = submitted / learner / release_lesson.name
-    shutil.copytree(release_lesson, folder)
-    driver = (
+def answering(answers: dict, reflection: str | None, rid: str | None) -> str:
+    """Code a simulated learner runs after the lesson: answer each question through its widgets."""
+    code = (
+        "from course_lib import lesson\n"
         f"for qid, value in {json.dumps(answers)}.items():\n"
-        "    view = lesson.views['questions/' + qid]\n"
-        "    view.show_value(value)\n"
-        "    view.submit_button.click()\n"
-        "    assert 'Saved.' in view.status.value, view.status.value\n"
+        "    view = lesson.question(qid)\n"
+        "    view.choose(value)\n"
+        "    assert view.submit(), view.feedback\n"
+        "    assert 'Saved.' in view.feedback, view.feedback\n"
     )
     if reflection:
-        rid = next(iter(load_lesson(release_lesson).reflections))
-        driver += (f"view = lesson.views['reflections/{rid}']\n"
-                   f"view.text.value = {reflection!r}\nview.save_button.click()\n")
-    nb_path = folder / f"{release_lesson.name}.ipynb"
-    nb = run_notebook(nb_path, driver)
-    if tamper:  # the learner replaces every locked test cell with `pass`
-        for cell in nb.cells:
-            if cell.metadata.get("nbgrader", {}).get("grade"):
-                cell.source = "pass"
-    nbformat.write(nb, nb_path)
-    return folder
+        code += f"view = lesson.reflection({rid!r})\nview.write({reflection!r})\nassert view.submit()\n"
+    return code
+
+
+def hand_in(release_lesson: Path, submitted: Path, learner: str, answers: dict, reflection: str | None) -> Path:
+    """The learner answers in their own copy of the lesson (outside the course folder, as after
+    nbgrader's fetch), through the widgets; the copy is then handed in to ``submitted/<learner>/``."""
+    with tempfile.TemporaryDirectory() as home:
+        folder = shutil.copytree(release_lesson, Path(home) / release_lesson.name)
+        rid = next(iter(load_lesson(release_lesson).reflections), None)
+        nb_path = folder / f"{release_lesson.name}.ipynb"
+        nb = run_notebook(nb_path, answering(answers, reflection, rid))
+        nbformat.write(nb, nb_path)
+        return Path(shutil.copytree(folder, submitted / learner / release_lesson.name))

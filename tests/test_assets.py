@@ -18,6 +18,17 @@ def test_every_image_in_assets_has_real_alt_text():
         assert len(text.split()) >= 3 and image.stem not in text, f"{image.name} needs alt text in alt-text.yaml"
 
 
+def test_every_picture_a_lesson_shows_has_alt_text_and_reaches_the_page_with_it(sample):
+    import course_lib
+
+    lesson = course_lib.open_lesson(sample)
+    (sample / "assets").mkdir()
+    (sample / "assets" / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (sample / "assets" / "alt-text.yaml").write_text("dot.svg: A single dot on a white page.\n")
+    html = lesson.picture("dot.svg").value
+    assert 'alt="A single dot on a white page."' in html and 'src="data:image/svg+xml;base64,' in html
+
+
 def test_every_image_in_a_lesson_has_alt_text():
     for nb_path in (ROOT / "notebooks").rglob("*.ipynb"):
         for cell in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]:

@@ -1,4 +1,5 @@
-"""The course as a whole: its tracks, the course home, the glossary and the links between lessons."""
+"""The course as a whole: tracks, pages, navigation, and ``course check``, which reports every
+problem an author can make as a sentence, never a traceback."""
 
 from __future__ import annotations
 
@@ -12,54 +13,82 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from course_lib.checks import lesson_notebook
-from course_lib.content import LessonError
-from course_lib.course import check_course, load_outline, navigation, update_navigation
+from course_lib.build.checks import check_sources
+from course_lib.build.pages import navigation
+from course_lib.layout import CourseLayout
+from course_lib.outline import load_outline
+from course_lib.reader import LessonError
 
 FIRST = "01-what-is-ot"
 LINK = re.compile(r"\]\(([^)#\s]+\.ipynb)\)")
 
 
-def make_course(root: Path, tracks: dict[str, list[str]], extra: tuple[str, ...] = ()) -> Path:
+def make_course(root: Path, tracks: dict[str, list[str]], extra: tuple[str, ...] = ()) -> CourseLayout:
     """A course of copies of lesson 01 under other ids, with ``tracks`` as its outline."""
-    notebooks = root / "notebooks"
+    layout = CourseLayout(root)
     for lid in sorted({*extra, *(lid for ids in tracks.values() for lid in ids)}):
-        folder = shutil.copytree(ROOT / "notebooks" / FIRST, notebooks / lid,
-                                 ignore=shutil.ignore_patterns("my-answers*"))
+        folder = shutil.copytree(ROOT / "notebooks" / FIRST, layout.lesson(lid), ignore=shutil.ignore_patterns("my-*"))
         data = (folder / "lesson.yaml").read_text(encoding="utf-8")
         (folder / "lesson.yaml").write_text(data.replace(f"id: {FIRST}", f"id: {lid}")
                                             .replace("title: What is", f"title: {lid} What is"), encoding="utf-8")
-        (folder / f"{FIRST}.ipynb").rename(folder / f"{lid}.ipynb")
+        (folder / f"{FIRST}.ipynb").rename(layout.lesson_notebook(lid))
     outline = {"title": "Test course", "summary": "For tests.",
                "tracks": {t: {"title": f"Track {t}", "lessons": ids} for t, ids in tracks.items()}}
-    (notebooks / "course.yaml").write_text(yaml.safe_dump(outline), encoding="utf-8")
-    shutil.copy(ROOT / "notebooks" / "citations.yaml", notebooks)
-    shutil.copytree(ROOT / "assets", root / "assets")
-    return notebooks
+    layout.course_file.write_text(yaml.safe_dump(outline), encoding="utf-8")
+    shutil.copy(ROOT / "notebooks" / "citations.yaml", layout.notebooks)
+    shutil.copytree(ROOT / "assets", layout.assets)
+    layout.grading.mkdir()
+    shutil.copy(ROOT / "grading" / "nbgrader_config.py", layout.grading)
+    return layout
 
 
-def test_every_lesson_of_the_course_is_in_a_track_and_its_navigation_is_current():
-    outline = load_outline(ROOT / "notebooks")
+@pytest.fixture
+def course(tmp_path) -> CourseLayout:
+    return make_course(tmp_path, {"parent": ["01-a"], "aide": ["01-a"]})
+
+
+def _edit_data(layout: CourseLayout, lid: str, change) -> None:
+    path = layout.lesson(lid) / "lesson.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def _edit_notebook(layout: CourseLayout, lid: str, change) -> None:
+    path = layout.lesson_notebook(lid)
+    nb = nbformat.read(path, as_version=4)
+    change(nb)
+    nbformat.write(nb, path)
+
+
+def _code(nb, needle: str):
+    return next(c for c in nb.cells if c.cell_type == "code" and needle in c.source)
+
+
+def test_the_course_as_committed_has_no_problems():
+    layout = CourseLayout(ROOT)
+    outline = load_outline(layout.notebooks)
     assert set(outline.tracks) == {"parent", "aide"}
     assert {lid for t in outline.tracks.values() for lid in t.lessons} == set(outline.lessons)
-    assert check_course(ROOT / "notebooks") == []
+    assert check_sources(layout) == []
 
 
 def test_a_track_that_names_a_missing_lesson_is_refused_by_name(tmp_path):
-    notebooks = make_course(tmp_path, {"parent": ["01-a"], "aide": ["01-a"]})
-    (notebooks / "course.yaml").write_text(
-        (notebooks / "course.yaml").read_text().replace("- 01-a", "- 01-a\n    - 07-gone", 1))
+    layout = make_course(tmp_path, {"parent": ["01-a"], "aide": ["01-a"]})
+    layout.course_file.write_text(layout.course_file.read_text().replace("- 01-a", "- 01-a\n    - 07-gone", 1))
     with pytest.raises(LessonError, match="07-gone"):
-        load_outline(notebooks)
+        load_outline(layout.notebooks)
+    assert any("07-gone" in p for p in check_sources(layout))
 
 
 def test_a_lesson_in_no_track_is_reported(tmp_path):
-    notebooks = make_course(tmp_path, {"parent": ["01-a"], "aide": ["01-a"]}, extra=("02-lost",))
-    assert any("02-lost" in p and "no track" in p for p in check_course(notebooks))
+    layout = make_course(tmp_path, {"parent": ["01-a"], "aide": ["01-a"]}, extra=("02-lost",))
+    assert any("02-lost" in p and "no track" in p for p in check_sources(layout))
 
 
 def test_each_lesson_links_home_glossary_and_its_neighbours_in_each_track(tmp_path):
-    outline = load_outline(make_course(tmp_path, {"parent": ["01-a", "02-b", "03-c"], "aide": ["01-a", "03-c"]}))
+    layout = make_course(tmp_path, {"parent": ["01-a", "02-b", "03-c"], "aide": ["01-a", "03-c"]})
+    outline = load_outline(layout.notebooks)
     middle = navigation(outline, "02-b")
     assert "[Course home](../index.ipynb)" in middle and "(../glossary.ipynb)" in middle
     assert "lesson 2 of 3" in middle
@@ -71,81 +100,97 @@ def test_each_lesson_links_home_glossary_and_its_neighbours_in_each_track(tmp_pa
     assert last.count("last lesson of the track") == 2
 
 
-def test_navigation_cells_are_written_once_locked_and_flagged_when_the_outline_changes(tmp_path):
-    notebooks = make_course(tmp_path, {"parent": ["01-a", "02-b"], "aide": ["01-a", "02-b"]})
-    assert any("run 'course nav'" in p for p in check_course(notebooks))
-    assert update_navigation(notebooks) == ["01-a", "02-b"]
-    assert update_navigation(notebooks) == []  # nothing left to change
-    assert check_course(notebooks) == []
-    cells = json.loads(lesson_notebook(notebooks / "01-a").read_text())["cells"]
-    for cell in (cells[0], cells[-1]):
-        assert cell["metadata"]["nbgrader"]["locked"] is True
-        assert "next: [02-b" in "".join(cell["source"])
-    assert sum("navigation" in c["metadata"].get("tags", []) for c in cells) == 2
+@pytest.mark.parametrize("break_it, expected", [
+    (lambda d: d["questions"]["ot-definition"].update(points=0), "points' must be a number greater than 0"),
+    (lambda d: d["questions"]["ot-definition"]["options"][0].update(correct="yes"), "must be true or false"),
+    (lambda d: d["questions"]["ot-definition"]["options"][0].update(feedbak="x"), "unknown field(s) ['feedbak']"),
+    (lambda d: d["questions"]["ot-or-pt"]["items"][0].update(answer="pe"), "answer must be one of the category"),
+    (lambda d: d["questions"]["ot-areas"]["options"][0].update(correct=True) or
+        [o.pop("correct", None) for o in d["questions"]["ot-definition"]["options"]], "exactly one option"),
+    (lambda d: d["questions"].update(extra={"kind": "single", "points": 1, "prompt": "P?", "options": [
+        {"id": "a", "text": "A", "correct": True}, {"id": "b", "text": "B"}]}),
+     "defines questions.extra, but no cell shows it"),
+    (lambda d: d["reflections"]["everyday-activity"].pop("rubric"), "missing field 'rubric'"),
+])
+def test_a_data_mistake_is_reported_as_a_problem_naming_where_it_is(course, break_it, expected):
+    _edit_data(course, "01-a", break_it)
+    problems = check_sources(course)
+    assert any(expected in p and "01-a" in p for p in problems), problems
 
-    (notebooks / "course.yaml").write_text(
-        (notebooks / "course.yaml").read_text().replace("- 01-a\n    - 02-b", "- 02-b\n    - 01-a", 1))
-    assert any("01-a" in p and "02-b" in p and "out of date" in p for p in check_course(notebooks))
+
+def test_every_data_mistake_of_a_lesson_is_reported_not_just_the_first(course):
+    def two(d):
+        d["questions"]["ot-definition"]["points"] = -1
+        d["self_checks"]["what-ot-means"]["options"][0].pop("feedback")
+    _edit_data(course, "01-a", two)
+    problems = check_sources(course)
+    assert any("ot-definition" in p for p in problems) and any("what-ot-means" in p for p in problems)
+
+
+@pytest.mark.parametrize("break_it, expected", [
+    (lambda nb: setattr(_code(nb, 'question("ot-areas")'), "source", 'lesson.question("ot-aeras")'),
+     "shows a question that lesson.yaml does not define"),
+    (lambda nb: setattr(_code(nb, 'question("ot-areas")'), "source", "lesson.question(SOME_NAME)"),
+     "takes one id in quotes"),
+    (lambda nb: setattr(_code(nb, 'question("ot-areas")'), "source", "import os\nos.system('ls')"),
+     "only calls like lesson.question"),
+    (lambda nb: setattr(_code(nb, 'question("ot-areas")'), "source", "lesson.question('ot-areas'"),
+     "not valid Python"),
+    (lambda nb: nb.cells.append(nbformat.v4.new_code_cell('lesson.question("ot-areas")')), "appears 2 times"),
+    (lambda nb: nb.cells.remove(_code(nb, "graded_intro")), "add lesson.graded_intro()"),
+    (lambda nb: nb.cells.append(nbformat.v4.new_code_cell('lesson.picture("nowhere.svg")')), "'nowhere.svg' needs"),
+    (lambda nb: nb.cells[0].metadata.update(nbgrader={"grade": False}), "carries nbgrader metadata"),
+    (lambda nb: nb.cells.append(nbformat.v4.new_markdown_cell("Choose Run in JupyterLab.")), "mentions JupyterLab"),
+])
+def test_a_notebook_mistake_is_reported_as_a_problem(course, break_it, expected):
+    _edit_notebook(course, "01-a", break_it)
+    problems = check_sources(course)
+    assert any(expected in p and "01-a" in p for p in problems), problems
+
+
+def test_unreadable_data_is_a_problem_not_a_traceback(course):
+    (course.lesson("01-a") / "lesson.yaml").write_text("title: [unclosed", encoding="utf-8")
+    problems = check_sources(course)
+    assert any("not valid YAML" in p for p in problems)
+
+
+def test_keys_a_learner_could_guess_by_position_are_reported(tmp_path):
+    layout = make_course(tmp_path, {"parent": ["01-a", "02-b"], "aide": ["01-a", "02-b"]})
+
+    def first_is_right(d):
+        for q in d["questions"].values():
+            if q["kind"] == "single":
+                for o in q["options"]:
+                    o.pop("correct", None)
+                q["options"][0]["correct"] = True
+    for lid in ("01-a", "02-b"):
+        _edit_data(layout, lid, first_is_right)
+    assert any("guessed by position" in p and "option 1" in p for p in check_sources(layout))
 
 
 @pytest.mark.slow
-def test_the_release_has_a_course_home_and_glossary_and_every_link_leads_somewhere(released_course):
-    release = released_course.release
+def test_every_edition_has_a_course_home_and_glossary_and_every_link_leads_somewhere(released_course):
     outline = load_outline(released_course.notebooks)
-    home = json.loads((release / "index.ipynb").read_text())
-    text = "\n".join("".join(c["source"]) for c in home["cells"])
-    assert all(c["cell_type"] == "markdown" for c in home["cells"])
-    for track in outline.tracks.values():
-        assert f"## {track.title}" in text
-        listed = [m for m in LINK.findall(text.split(f"## {track.title}")[1].split("\n## ")[0])]
-        assert listed == [f"{lid}/{lid}.ipynb" for lid in track.lessons]
-
-    glossary = "".join("".join(c["source"]) for c in json.loads((release / "glossary.ipynb").read_text())["cells"])
-    for term in outline.glossary():
-        assert f"<dt>{term}</dt>" in glossary.replace("&#x27;", "'")
-
-    pages = [release / "index.ipynb", release / "glossary.ipynb"] + [release / lid / f"{lid}.ipynb"
-                                                                     for lid in outline.lessons]
-    for page in pages:
-        for cell in json.loads(page.read_text())["cells"]:
-            for target in LINK.findall("".join(cell["source"])):
-                assert (page.parent / target).resolve().is_file(), f"{page.name} links to missing {target}"
-
-
-def test_text_about_jupyterlab_must_be_tagged_so_the_web_view_hides_it(tmp_path):
-    notebooks = make_course(tmp_path, {"parent": ["01-a"], "aide": ["01-a"]})
-    update_navigation(notebooks)
-    path = lesson_notebook(notebooks / "01-a")
-    nb = json.loads(path.read_text())
-    for cell in nb["cells"]:
-        if "tags" in cell["metadata"]:
-            cell["metadata"]["tags"] = [t for t in cell["metadata"]["tags"] if t != "jupyterlab-only"]
-    path.write_text(json.dumps(nb))
-    assert any("mentions JupyterLab" in p and "01-a" in p for p in check_course(notebooks))
+    for edition in (released_course.release, released_course.self_paced):
+        home = json.loads((edition / "index.ipynb").read_text())
+        text = "\n".join("".join(c["source"]) for c in home["cells"])
+        for track in outline.tracks.values():
+            assert f"## {track.title}" in text
+            listed = LINK.findall(text.split(f"## {track.title}")[1].split("\n## ")[0])
+            assert listed == [f"{lid}/{lid}.ipynb" for lid in track.lessons]
+        glossary = "".join("".join(c["source"]) for c in json.loads((edition / "glossary.ipynb").read_text())["cells"])
+        for term in outline.glossary():
+            assert f"<dt>{term}</dt>" in glossary.replace("&#x27;", "'")
+        pages = [p for p in edition.rglob("*.ipynb")]
+        for page in pages:
+            for cell in json.loads(page.read_text())["cells"]:
+                for target in LINK.findall("".join(cell["source"])):
+                    assert (page.parent / target).resolve().is_file(), f"{page} links to missing {target}"
+    assert (released_course.self_paced / "progress.ipynb").is_file()
+    assert not (released_course.release / "progress.ipynb").exists()
 
 
-def test_a_picture_is_embedded_from_assets_with_its_alt_text(tmp_path):
-    from course_lib.course import embed_pictures
-
-    notebooks = make_course(tmp_path, {"parent": ["01-a"], "aide": ["01-a"]})
-    update_navigation(notebooks)
-    assets = tmp_path / "assets"
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>x</title></svg>'
-    (assets / "loop.svg").write_text(svg)
-    path = lesson_notebook(notebooks / "01-a")
-    nb = json.loads(path.read_text())
-    nb["cells"].insert(3, {"cell_type": "markdown", "id": "pic", "metadata": {}, "source": "![](attachment:loop.svg)"})
-    path.write_text(json.dumps(nb))
-    # no alt text yet: refused, rather than shown without it
-    assert any("loop.svg" in p and "alt text" in p for p in check_course(notebooks))
-
-    with (assets / "alt-text.yaml").open("a") as alt:
-        alt.write("loop.svg: Four steps in a loop, from request to review.\n")
-    assert any("pictures" in p and "01-a" in p for p in check_course(notebooks))
-    assert embed_pictures(notebooks) == ["01-a"]
-    assert check_course(notebooks) == []
-    cell = next(c for c in nbformat.read(path, as_version=4).cells if c.id == "pic")
-    assert cell.source == "![Four steps in a loop, from request to review.](attachment:loop.svg)"
-    import base64
-
-    assert base64.b64decode(cell["attachments"]["loop.svg"]["image/svg+xml"]).decode() == svg
+def test_the_source_has_no_links_to_pages_that_exist_only_in_an_edition():
+    for lid in CourseLayout(ROOT).lesson_ids:
+        nb = json.loads(CourseLayout(ROOT).lesson_notebook(lid).read_text(encoding="utf-8"))
+        assert not any(LINK.findall("".join(c["source"])) for c in nb["cells"]), lid

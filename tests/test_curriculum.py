@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from course_lib.checks import lesson_notebook
-from course_lib.citations import check_citations, learner_prose, readability
-from course_lib.course import load_outline
+from course_lib.build.citations import check_citations, learner_prose, readability
+from course_lib.layout import CourseLayout
+from course_lib.outline import load_outline
 
 NOTEBOOKS = ROOT / "notebooks"
 OUTLINE = load_outline(NOTEBOOKS)
@@ -20,7 +20,7 @@ NOT_ACRONYMS = {"US", "RE", "OK"}  # "US law"; "School Dist. RE-1" in the Endrew
 
 
 def test_every_citation_is_on_the_checked_list_and_every_legal_claim_has_a_source():
-    assert check_citations(NOTEBOOKS) == []
+    assert check_citations(CourseLayout(ROOT)) == []
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def lesson_copy(tmp_path) -> Path:
 
 def _plant(notebooks: Path, text: str) -> str:
     lid = next(iter(OUTLINE.lessons))
-    path = lesson_notebook(notebooks / lid)
+    path = notebooks / lid / f"{lid}.ipynb"
     path.write_text(path.read_text(encoding="utf-8").replace('"## 1. ', f'"{text}\\n\\n## 1. ', 1),
                     encoding="utf-8")
     return lid
@@ -40,15 +40,15 @@ def _plant(notebooks: Path, text: str) -> str:
 
 def test_a_mistyped_cfr_section_is_caught(lesson_copy):
     lid = _plant(lesson_copy, "Schools must answer within 10 days (34 CFR 300.302(a)).")
-    assert any(lid in p and "300.302(a)" in p for p in check_citations(lesson_copy))
+    assert any(lid in p and "300.302(a)" in p for p in check_citations(CourseLayout(lesson_copy.parent)))
 
 
 def test_a_statute_claim_without_a_source_is_caught_and_passes_once_cited(lesson_copy):
     lid = _plant(lesson_copy, "The IDEA requires every school to offer swimming.")
-    assert any(lid in p and "no source" in p for p in check_citations(lesson_copy))
-    fixed = _plant(shutil.copytree(NOTEBOOKS, lesson_copy.parent / "fixed"),
+    assert any(lid in p and "no source" in p for p in check_citations(CourseLayout(lesson_copy.parent)))
+    fixed = _plant(shutil.copytree(NOTEBOOKS, lesson_copy.parent / "fixed" / "notebooks"),
                    "The IDEA requires a free appropriate public education (34 CFR 300.17).")
-    assert not [p for p in check_citations(lesson_copy.parent / "fixed") if fixed in p]
+    assert not [p for p in check_citations(CourseLayout(lesson_copy.parent / "fixed")) if fixed in p]
 
 
 @pytest.mark.parametrize("lesson", list(OUTLINE.lessons))

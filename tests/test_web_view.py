@@ -7,7 +7,6 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from course_lib.checks import lesson_folders
 from course_lib.content import load_lesson
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -17,7 +16,7 @@ WIDGET = ".jupyter-widgets"
 
 @pytest.fixture(scope="module")
 def lesson_id(released_course):
-    return lesson_folders(released_course.notebooks)[0].name
+    return released_course.lesson_ids[0]
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def page(browser, voila_url, lesson_id):
 
 
 def test_the_lesson_page_renders_its_text_and_widgets(page, released_course, lesson_id):
-    content = load_lesson(released_course.release / lesson_id)
+    content = load_lesson(released_course.self_paced / lesson_id)
     expect(page.get_by_role("heading", name=content.title)).to_be_visible()
     assert page.locator(".course-scenario").count() == len(content.scenarios)
     assert page.locator(".course-question").count() == len(content.self_checks) + len(content.questions)
@@ -48,13 +47,13 @@ def test_the_page_shows_no_source_code_and_no_traceback(page):
 
 
 def test_the_page_says_answers_are_not_saved_here(page):
-    expect(page.get_by_text("answers given here are not saved")).to_be_visible()
+    expect(page.get_by_text("nothing you choose or type here is kept")).to_be_visible()
 
 
 def test_answering_a_self_check_shows_its_feedback(page, released_course, lesson_id):
-    content = load_lesson(released_course.release / lesson_id)
+    content = load_lesson(released_course.self_paced / lesson_id)
     question = next(q for q in content.self_checks.values() if q.kind == "single")
-    right = next(o for o in question.options if o.correct)
+    right = question.option(question.key)
     box = page.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:40])
     box.get_by_label(right.text, exact=True).check()
     box.get_by_role("button", name="Check my answer", exact=True).click()
@@ -67,7 +66,7 @@ def test_answering_a_self_check_shows_its_feedback(page, released_course, lesson
 
 def test_a_scenario_can_be_played_to_its_end(page):
     scenario = page.locator(".course-scenario").first
-    the_end = scenario.get_by_text("The end of this scenario")
+    the_end = scenario.get_by_text("The end of this story")
     for _ in range(30):
         if the_end.count():
             break
@@ -91,4 +90,4 @@ def test_answering_in_the_web_view_writes_no_file(page, released_course, lesson_
     box = page.locator(".course-question").first
     box.get_by_role("button").first.click()
     page.wait_for_timeout(300)
-    assert not list(released_course.release.rglob("my-answers*"))
+    assert not list(released_course.self_paced.rglob("my-answers*"))
