@@ -39,6 +39,7 @@ class Field:
     required: bool = False
     example: str = ""
     default: bool | str = ""
+    lines: int = 0  # the most lines a long box takes (0: no limit), so a sheet fits its page
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def load_tools(folder: str | Path | None = None) -> Tools:
 
 
 def _field(fid: str, spec: dict) -> Field:
-    unknown = set(spec) - {"label", "kind", "max", "required", "example", "default"}
+    unknown = set(spec) - {"label", "kind", "max", "required", "example", "default", "lines"}
     if unknown:
         raise ToolsError(f"field {fid!r}: unknown keys {sorted(unknown)}")
     f = Field(id=fid, **spec)
@@ -169,6 +170,9 @@ def clean(f: Field, raw: object) -> str | bool:
     if len(text) > f.max:
         raise EntryError(f"The box “{f.label}” has {len(text):,} characters. Please shorten it to "
                          f"{f.max:,} characters or fewer.")
+    if f.lines and text.count("\n") + 1 > f.lines:
+        raise EntryError(f"The box “{f.label}” has {text.count(chr(10)) + 1} lines. Please keep it to "
+                         f"{f.lines} lines or fewer, so that it fits on the page.")
     return text
 
 

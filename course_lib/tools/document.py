@@ -57,6 +57,7 @@ class Document:
     title: str  # for the printable page's title and the file names
     slug: str  # file name stem, ASCII only
     blocks: list[Block] = field(default_factory=list)
+    compact: bool = False  # printed in smaller type, to fit one page
 
     def add(self, kind: str, *items: Segments | str) -> Document:
         self.blocks.append(Block(kind, tuple(literal(i) if isinstance(i, str) else i for i in items)))

@@ -25,7 +25,7 @@ def to_text(doc: Document) -> str:
         if b.kind == "note":
             out += ["", "-" * 60, items[0], "-" * 60, ""]
         elif b.kind == "title":
-            out += [items[0].upper(), ""]
+            out += [items[0], "=" * min(60, len(items[0])), ""]
         elif b.kind == "heading":
             out.append(items[0])
         elif b.kind in ("para", "small"):
@@ -163,7 +163,9 @@ DOC_CSS = """
     font-size: 11pt; line-height: 1.4; }
   .course-doc.course-compact { font-size: 10pt; line-height: 1.3; }
   .course-doc.course-compact p, .course-doc.course-compact ul, .course-doc.course-compact ol { margin-bottom: 0.45em; }
-  .course-doc.course-compact h3, .course-doc.course-compact h4 { margin: 0.5em 0 0.15em; }
+  .course-doc.course-compact .course-doc-heading { margin: 0.5em 0 0.15em; }
+  .course-doc.course-compact .course-doc-title { margin-bottom: 0.3em; }
+  .course-doc.course-compact td { height: auto; }
   .course-doc .course-note { break-before: page; border-top: 0; margin-top: 0; }
   .course-doc .course-table-wrap { overflow: visible; }
   .course-doc tr, .course-doc li { break-inside: avoid; }
@@ -190,10 +192,10 @@ PRINT_ONLY_DOCS_CSS = """
 """
 
 
-def to_html(doc: Document, level: int = 3, compact: bool = False) -> str:
+def to_html(doc: Document, level: int = 3) -> str:
     """The document as an HTML fragment (the preview, and the body of the printable page)."""
     h = lambda n: f"h{min(6, level + n)}"  # noqa: E731
-    classes = "course-doc course-print" + (" course-compact" if compact else "")
+    classes = "course-doc course-print" + (" course-compact" if doc.compact else "")
     out = [f'<article class="{classes}" lang="en" aria-label="{escape(doc.title)}">']
     in_note = False
     for b in doc.blocks:
@@ -253,7 +255,7 @@ def _html_table(b: Block, title: str) -> str:
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
-def to_html_page(doc: Document, compact: bool = False) -> str:
+def to_html_page(doc: Document) -> str:
     """A standalone page to open in any browser and print: no scripts, nothing fetched."""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -263,7 +265,7 @@ def to_html_page(doc: Document, compact: bool = False) -> str:
             "</head><body>"
             '<p class="course-page-help">To print this page, press Ctrl+P (on a Mac, Command+P), '
             "or choose Print in your browser's menu.</p>"
-            f"<main>{to_html(doc, level=1, compact=compact)}</main></body></html>\n")
+            f"<main>{to_html(doc, level=1)}</main></body></html>\n")
 
 
 # -- downloads -------------------------------------------------------------------------------
@@ -271,13 +273,13 @@ def data_url(content: str, mime: str) -> str:
     return f"data:{mime};base64," + base64.b64encode(content.encode("utf-8")).decode("ascii")
 
 
-def files(doc: Document, compact: bool = False) -> dict[str, tuple[str, str]]:
+def files(doc: Document) -> dict[str, tuple[str, str]]:
     """File name -> (content, MIME type) for each download. The text file starts with a byte-order
     mark so that older Windows programs read it as UTF-8."""
     return {
         f"{doc.slug}.txt": ("\ufeff" + to_text(doc), "text/plain;charset=utf-8"),
         f"{doc.slug}.rtf": (to_rtf(doc), "application/rtf"),
-        f"{doc.slug}.html": (to_html_page(doc, compact=compact), "text/html;charset=utf-8"),
+        f"{doc.slug}.html": (to_html_page(doc), "text/html;charset=utf-8"),
     }
 
 
@@ -288,10 +290,10 @@ _LINK_TEXT = {
 }
 
 
-def download_links(doc: Document, what: str, compact: bool = False) -> str:
+def download_links(doc: Document, what: str) -> str:
     """HTML with one ``download`` link per file; the content is inside the link itself."""
     items = []
-    for name, (content, mime) in files(doc, compact=compact).items():
+    for name, (content, mime) in files(doc).items():
         text, why = _LINK_TEXT[name[name.rindex("."):]]
         items.append(f'<li><a download="{escape(name)}" href="{data_url(content, mime)}">{escape(text)}</a>: '
                      f"{escape(why)}</li>")

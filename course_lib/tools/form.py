@@ -29,17 +29,20 @@ STORE_ID = "tools"  # the "lesson" the tools' entries file belongs to
 # Boxes are labelled above the box (they fit a 375 px phone), never wider than the screen.
 FORM_CSS = """
 .course-tool .course-field { display: flex !important; flex-direction: column !important;
-  align-items: stretch !important; height: auto !important; width: 100% !important; max-width: 40rem; }
+  align-items: stretch !important; height: auto !important; width: auto !important; max-width: 40rem;
+  box-sizing: border-box; }
 .course-tool .course-field > .widget-label, .course-tool .course-field > label { text-align: left !important;
-  width: auto !important; max-width: none !important; white-space: normal !important; overflow: visible !important;
-  line-height: 1.35; margin: 0.3em 0 0.15em; font-weight: 600; color: #1a1a1a; }
+  width: auto !important; max-width: none !important; height: auto !important; white-space: normal !important;
+  overflow: visible !important; line-height: 1.35 !important; margin: 0.5em 0 0.2em !important; font-weight: 600;
+  color: #1a1a1a; }
 .course-tool .course-field input, .course-tool .course-field textarea, .course-tool .course-field select {
   width: 100% !important; max-width: 40rem; box-sizing: border-box; font-size: 1rem; }
 .course-tool .course-field textarea { min-height: 4.5em; }
+.course-tool .course-field select { height: auto !important; flex: none !important; min-height: 2.2em; }
 .course-tool .widget-checkbox, .course-tool .widget-checkbox label, .course-tool .widget-label-basic,
 .course-tool .widget-label-basic span { white-space: normal !important; height: auto !important;
   overflow: visible !important; line-height: 1.35; }
-.course-tool .widget-checkbox { width: 100% !important; max-width: 40rem; margin: 0.15em 0; }
+.course-tool .widget-checkbox { width: auto !important; max-width: 40rem; margin: 0.15em 0; }
 .course-tool .widget-checkbox input { flex: none; }
 .course-tool .course-group { border: 0; margin: 0.6em 0 0.2em; padding: 0; }
 """
@@ -104,8 +107,8 @@ class ToolView:
 
     key = "tools/entry"
     what = "your page"  # "Download your letter"
+    printed = ""  # what Ctrl+P prints, if more than ``what``
     make_label = "Make my page"
-    compact = False
     unsaved = ("date",)  # boxes never restored (a letter is dated the day it is made)
 
     def __init__(self, tools: Tools, store: ResponseStore, mode: str):
@@ -141,8 +144,8 @@ class ToolView:
 
     def intro_html(self) -> str:
         if self.mode == "view":
-            note = ("Nothing you type here is saved on the server. Download or print your page before you close "
-                    "this page.")
+            note = (f"Nothing you type here is saved on the server. Download or print {self.what} before you "
+                    "close this page.")
         elif self.mode == "learn":
             note = (f"When you press “{self.make_label}”, what you typed is saved in this folder, in the file "
                     f"{ANSWERS_FILE}, so it is here when you come back. The date is not kept.")
@@ -156,7 +159,8 @@ class ToolView:
     def print_help(self) -> str:
         if self.mode == "view":
             how = ("To print, press Ctrl+P (on a Mac, Command+P), or choose Print in your browser's menu. Only "
-                   f"{self.what} is printed. On a phone, use your browser's menu or Share button, then Print.")
+                   f"{self.printed or self.what} is printed. On a phone, use your browser's menu or Share "
+                   "button, then Print.")
         else:
             how = ("To print, download the printable page (.html) below, open it, and print it from your browser. "
                    "(JupyterLab's own Print command prints the whole notebook, not just this.)")
@@ -182,8 +186,8 @@ class ToolView:
             return False
         values.update(extra)
         doc = self.compose(values)
-        self.preview.value = to_html(doc, compact=self.compact)
-        self.downloads.value = self.print_help() + download_links(doc, self.what, compact=self.compact)
+        self.preview.value = to_html(doc)
+        self.downloads.value = self.print_help() + download_links(doc, self.what)
         self.made = True
         self._save(values)
         if self.store.writable:

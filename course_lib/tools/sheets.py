@@ -18,6 +18,8 @@ from .content import Field, Tools, clean, lines_of
 from .document import Document, literal, typed
 from .form import ToolView, ticked, ticks
 
+AIDE_PRINTED = "each sheet you have made on this page, on a page of its own,"
+
 
 def _labelled(label: str, value: str):
     return literal(f"{label}: ") + (typed(value) if value else literal("_" * 24))
@@ -26,9 +28,9 @@ def _labelled(label: str, value: str):
 # -- the IEP meeting sheet -------------------------------------------------------------------------
 def compose_meeting_sheet(tools: Tools, values: dict) -> Document:
     spec = tools.meeting_sheet
-    doc = Document(title=spec["title"], slug="iep-meeting-sheet")
+    doc = Document(title=spec["title"], slug="iep-meeting-sheet", compact=True)
     doc.add("title", spec["title"])
-    doc.add("lines", _labelled("Child", values.get("sheet_child", "")),
+    doc.add("para", _labelled("Child", values.get("sheet_child", "")) + literal(" · ") +
             _labelled("Meeting date", values.get("sheet_date", "")))
     for fid, title, blank in (("concerns", "My concerns", 3), ("wish", "My wish for this year", 2)):
         doc.add("heading", title)
@@ -64,7 +66,6 @@ class MeetingSheet(ToolView):
     key = "meeting-sheet/entries"
     what = "your meeting sheet"
     make_label = "Make my sheet"
-    compact = True
     unsaved = ()
 
     def __init__(self, tools: Tools, store, mode: str, folder: Path):
@@ -162,6 +163,7 @@ def compose_data_sheet(tools: Tools, values: dict) -> Document:
 class DataSheet(ToolView):
     key = "data-sheet/entries"
     what = "the data sheet"
+    printed = AIDE_PRINTED
     make_label = "Make the data sheet"
     unsaved = ()
 
@@ -232,6 +234,7 @@ def compose_strategy_card(tools: Tools, values: dict) -> Document:
 class StrategyCard(ToolView):
     key = "strategy-card/entries"
     what = "the strategy card"
+    printed = AIDE_PRINTED
     make_label = "Make the strategy card"
     unsaved = ()
 
@@ -253,7 +256,7 @@ class StrategyCard(ToolView):
 # -- for aides: the first-week checklist -----------------------------------------------------------
 def compose_first_week(tools: Tools, values: dict) -> Document:
     spec = tools.first_week
-    doc = Document(title=spec["title"], slug="first-week-checklist")
+    doc = Document(title=spec["title"], slug="first-week-checklist", compact=True)
     doc.add("title", spec["title"])
     doc.add("checklist", *spec["checklist"])
     doc.add("heading", spec["contacts_title"])
@@ -266,6 +269,7 @@ def compose_first_week(tools: Tools, values: dict) -> Document:
 class FirstWeek(ToolView):
     key = "first-week/entries"
     what = "the checklist"
+    printed = AIDE_PRINTED
     make_label = "Make the checklist"
     unsaved = ()
 
