@@ -162,6 +162,15 @@ def test_the_tools_notebooks_are_thin_hidden_code_and_committed_clean():
             assert len("".join(cell["source"]).splitlines()) <= 3
 
 
+def test_the_tools_import_nothing_of_the_grading_side():
+    import subprocess
+    import sys
+
+    code = ("import sys, course_lib.tools; "
+            "print([m for m in sys.modules if m.split('.')[0] in ('nbgrader', 'nbformat', 'nbclient')])")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
 # -- what each letter says ------------------------------------------------------------------------
 
 

@@ -66,10 +66,3 @@ class Document:
     def table(self, header: list[str], rows: list[list[Segments]]) -> Document:
         self.blocks.append(Block("table", header=tuple(header), rows=tuple(tuple(r) for r in rows)))
         return self
-
-    def text(self) -> str:
-        """Everything a reader sees, as one string (for tests and searching)."""
-        parts = []
-        for b in self.blocks:
-            parts += [plain(i) for i in b.items] + list(b.header) + [plain(c) for r in b.rows for c in r]
-        return "\n".join(parts)

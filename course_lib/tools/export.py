@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from .document import Block, Document, Segments
+from .document import Block, Document, Segments, plain
 
 # -- plain text ------------------------------------------------------------------------------
 
@@ -21,7 +21,7 @@ from .document import Block, Document, Segments
 def to_text(doc: Document) -> str:
     out: list[str] = []
     for b in doc.blocks:
-        items = [_plain(i) for i in b.items]
+        items = [plain(i) for i in b.items]
         if b.kind == "note":
             out += ["", "-" * 60, items[0], "-" * 60, ""]
         elif b.kind == "title":
@@ -42,12 +42,8 @@ def to_text(doc: Document) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _plain(segments: Segments) -> str:
-    return "".join(t for t, _ in segments)
-
-
 def _text_table(b: Block) -> list[str]:
-    cells = [list(b.header)] + [[_plain(c) for c in row] for row in b.rows]
+    cells = [list(b.header)] + [[plain(c) for c in row] for row in b.rows]
     widths = [max(8, *(len(r[i]) for r in cells)) for i in range(len(b.header))]
     line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
     rows = [line]
@@ -114,7 +110,7 @@ def to_rtf(doc: Document) -> str:
 
 
 def _rtf(segments: Segments) -> str:
-    return rtf_escape(_plain(segments))
+    return rtf_escape(plain(segments))
 
 
 def _rtf_table(b: Block) -> str:
@@ -125,7 +121,7 @@ def _rtf_table(b: Block) -> str:
         edges.append(x)
     border = "".join(f"\\clbrdr{s}\\brdrs\\brdrw10" for s in "tlbr")
     out = []
-    for n, row in enumerate([tuple(b.header)] + [tuple(_plain(c) for c in r) for r in b.rows]):
+    for n, row in enumerate([tuple(b.header)] + [tuple(plain(c) for c in r) for r in b.rows]):
         height = "300" if n == 0 else "-480"  # header as tall as its text; other rows room to write
         out.append(f"\\trowd\\trgaph80\\trrh{height}" + "".join(f"{border}\\cellx{e}" for e in edges))
         bold = "\\b" if n == 0 else ""
@@ -149,7 +145,8 @@ DOC_CSS = """
 .course-doc ul.course-checklist { list-style: none; margin-left: 0; }
 .course-doc .course-box-mark { font-family: "DejaVu Sans", "Segoe UI Symbol", sans-serif; }
 .course-doc .course-table-wrap { overflow-x: auto; margin: 0 0 0.8em; }
-.course-doc table { border-collapse: collapse; width: 100%; font-size: 0.95em; }
+.course-doc table { border-collapse: collapse; width: 100%; min-width: 30rem; font-size: 0.95em; }
+.course-doc th { overflow-wrap: normal; }
 .course-doc th, .course-doc td { border: 1px solid #1a1a1a; padding: 0.2em 0.35em; text-align: left;
   vertical-align: top; }
 .course-doc td { height: 2em; }
@@ -168,6 +165,7 @@ DOC_CSS = """
   .course-doc.course-compact td { height: auto; }
   .course-doc .course-note { break-before: page; border-top: 0; margin-top: 0; }
   .course-doc .course-table-wrap { overflow: visible; }
+  .course-doc table { min-width: 0; }
   .course-doc tr, .course-doc li { break-inside: avoid; }
   .course-doc h3, .course-doc h4 { break-after: avoid; }
   @page { margin: 1.6cm; }

@@ -107,7 +107,7 @@ class ToolView:
 
     key = "tools/entry"
     what = "your page"  # "Download your letter"
-    printed = ""  # what Ctrl+P prints, if more than ``what``
+    printed = ""  # what Ctrl+P prints, said in a sentence, if more than ``what``
     make_label = "Make my page"
     unsaved = ("date",)  # boxes never restored (a letter is dated the day it is made)
 
@@ -158,8 +158,8 @@ class ToolView:
 
     def print_help(self) -> str:
         if self.mode == "view":
-            how = ("To print, press Ctrl+P (on a Mac, Command+P), or choose Print in your browser's menu. Only "
-                   f"{self.printed or self.what} is printed. On a phone, use your browser's menu or Share "
+            how = ("To print, press Ctrl+P (on a Mac, Command+P), or choose Print in your browser's menu. "
+                   f"{self.printed or f'Only {self.what} is printed.'} On a phone, use your browser's menu or Share "
                    "button, then Print.")
         else:
             how = ("To print, download the printable page (.html) below, open it, and print it from your browser. "

@@ -18,7 +18,7 @@ from .content import Field, Tools, clean, lines_of
 from .document import Document, literal, typed
 from .form import ToolView, ticked, ticks
 
-AIDE_PRINTED = "each sheet you have made on this page, on a page of its own,"
+AIDE_PRINTED = "Each sheet you have made on this page is printed on a page of its own, and nothing else."
 
 
 def _labelled(label: str, value: str):
