@@ -133,7 +133,7 @@ def _rtf_table(b: Block) -> str:
 # -- HTML ------------------------------------------------------------------------------------
 DOC_CSS = """
 .course-doc { background: #fff; color: #1a1a1a; border: 1px solid #767676; padding: 1rem 1.2rem;
-  max-width: 44rem; box-sizing: border-box; font-family: Georgia, "Times New Roman", serif;
+  max-width: min(44rem, 100%); min-width: 0; box-sizing: border-box; font-family: Georgia, "Times New Roman", serif;
   font-size: 1rem; line-height: 1.5; overflow-wrap: anywhere; margin: 0.5rem 0; }
 .course-doc h1, .course-doc h2, .course-doc h3, .course-doc h4 { font-family: inherit; color: #1a1a1a;
   margin: 0.8em 0 0.3em; line-height: 1.25; }

@@ -45,6 +45,7 @@ FORM_CSS = """
 .course-tool .widget-checkbox { width: auto !important; max-width: 40rem; margin: 0.15em 0; }
 .course-tool .widget-checkbox input { flex: none; }
 .course-tool .course-group { border: 0; margin: 0.6em 0 0.2em; padding: 0; }
+.course-tool .widget-html, .course-tool .widget-html-content { min-width: 0 !important; max-width: 100% !important; }
 """
 
 
