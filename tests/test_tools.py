@@ -638,3 +638,62 @@ def test_the_tools_read_at_about_8th_grade():
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         grades[nb.name] = (grade(["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]), 8.0)
     assert {name: round(g, 1) for name, (g, most) in grades.items() if g > most} == {}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_in_jupyterlab_a_letter_is_downloaded_and_its_entries_come_back_after_a_restart(browser, folder):
+    """The learner's path: JupyterLab, Run All, fill in, download; restart the kernel, and the entries
+    are there again, read from the tools folder's answers file."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from conftest import free_port, stop
+    from playwright.sync_api import expect
+
+    port = free_port()
+    with (folder.parent / "lab.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+                                 "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.allow_root=True",
+                                 f"--ServerApp.root_dir={folder.parent}", "--LabApp.news_url="],
+                                stdout=log, stderr=subprocess.STDOUT)
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/tools/letters.ipynb", timeout=90_000)
+        page.locator(".jp-Notebook").wait_for(timeout=90_000)
+        tool = page.locator(".course-tool")
+
+        def run_all(menu_item):
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name=menu_item, exact=True).click()
+
+        page.wait_for_timeout(2000)  # the kernel and the widget manager start
+        run_all("Run All Cells")
+        tool.get_by_role("button", name="Make my letter").wait_for(timeout=90_000)
+        tool.get_by_label("Your name").fill("Zoë")
+        tool.get_by_label("Your child's name").fill("李小龍")
+        tool.get_by_label("Your child's school").fill("Lincoln")
+        tool.get_by_role("button", name="Make my letter").click()
+        expect(tool.locator(".course-doc")).to_contain_text("李小龍", timeout=20_000)
+        with page.expect_download() as got:
+            tool.get_by_role("link", name="Plain text (.txt)").click()
+        assert "李小龍" in Path(got.value.path()).read_text(encoding="utf-8-sig")
+        saved = json.loads((folder / ANSWERS_FILE).read_text(encoding="utf-8"))
+        assert saved["answers"]["letters/entries"]["value"]["child_name"] == "李小龍"
+
+        run_all("Restart Kernel and Run All Cells…")
+        page.locator(".jp-Dialog-button.jp-mod-accept").click()
+        expect(tool.get_by_label("Your child's name")).to_have_value("李小龍", timeout=90_000)
+        expect(tool).to_contain_text("Your entries from last time are shown.")
+    finally:
+        context.close()
+        stop(proc)

@@ -297,3 +297,7 @@ def download_links(doc: Document, what: str) -> str:
                      f"{escape(why)}</li>")
     return (f'<div class="course-downloads"><p style="margin:0.3em 0"><strong>Download {escape(what)}</strong></p>'
             f'<ul style="margin:0 0 0.5em 1.2em;padding:0">{"".join(items)}</ul></div>')
+
+
+# Links look like links in JupyterLab too, whose widgets give them no colour or underline.
+LINK_CSS = ".course-downloads a { color: #0b3d91; text-decoration: underline; font-weight: 600; }"

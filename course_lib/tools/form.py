@@ -22,7 +22,7 @@ from .. import current_mode, render, views
 from ..store import ANSWERS_FILE, ResponseStore
 from .content import EntryError, Field, Tools, clean, clean_all
 from .document import Document
-from .export import DOC_CSS, PRINT_ONLY_DOCS_CSS, download_links, to_html
+from .export import DOC_CSS, LINK_CSS, PRINT_ONLY_DOCS_CSS, download_links, to_html
 
 STORE_ID = "tools"  # the "lesson" the tools' entries file belongs to
 
@@ -50,7 +50,7 @@ FORM_CSS = """
 
 
 def style_html() -> str:
-    return f"<style>{FORM_CSS}{DOC_CSS}{PRINT_ONLY_DOCS_CSS}</style>"
+    return f"<style>{FORM_CSS}{LINK_CSS}{DOC_CSS}{PRINT_ONLY_DOCS_CSS}</style>"
 
 
 def tool_mode(folder: Path, mode: str | None) -> str:
