@@ -411,6 +411,13 @@ def test_too_many_questions_are_refused_so_the_sheet_fits_one_page(folder):
     assert view.make() is False and "fits on one page" in view.status.value
 
 
+def test_the_lesson_answer_the_sheet_starts_from_is_still_in_that_lesson(content):
+    source = content.meeting_sheet["from_lesson"]
+    lesson = yaml.safe_load((ROOT / "notebooks" / source["lesson"] / "lesson.yaml").read_text(encoding="utf-8"))
+    section, rid = source["answer"].split("/")
+    assert rid in lesson[section]
+
+
 def test_the_sheet_shows_what_the_learner_wrote_in_lesson_08(tmp_path, content):
     folder = Path(shutil.copytree(TOOLS, tmp_path / "tools"))
     source = content.meeting_sheet["from_lesson"]

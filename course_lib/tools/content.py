@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -77,7 +77,6 @@ class Tools:
     data_sheet: dict
     strategy_card: dict
     first_week: dict
-    folder: Path = field(default=Path("."))
 
 
 def template_names(text: str) -> list[str]:
@@ -103,7 +102,7 @@ def load_tools(folder: str | Path | None = None) -> Tools:
         tools = Tools(fields=fields, letters=letters, help_title=data["help"]["title"],
                       help=tuple(data["help"]["paragraphs"]), letter_closing=tuple(data["letter_closing"]),
                       meeting_sheet=data["meeting_sheet"], data_sheet=data["data_sheet"],
-                      strategy_card=data["strategy_card"], first_week=data["first_week"], folder=folder)
+                      strategy_card=data["strategy_card"], first_week=data["first_week"])
     except (KeyError, TypeError, AttributeError) as exc:
         raise ToolsError(f"{path}: a part is missing or of the wrong kind ({exc!r})") from None
     _check_names(tools)
