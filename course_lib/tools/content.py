@@ -1,0 +1,194 @@
+"""The tools' texts, read from ``tools.yaml`` in the tools folder, and what a parent types, cleaned.
+
+The texts live in YAML so that someone who does not program can correct a letter. Loading
+checks the file's shape and every ``{field}`` a paragraph names, so a typo is caught by the
+author (``ToolsError``) and never reaches a parent as a half-filled letter.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+TOOLS_FILE = "tools.yaml"
+KINDS = ("line", "long", "tick")
+# Characters never kept from what a parent types: control characters (but new lines), lone
+# surrogates (they cannot be written to a file) and the invisible marks that reorder text.
+_UNSAFE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]")
+
+
+class ToolsError(ValueError):
+    """``tools.yaml`` is not as the tools expect; the message names the place (for authors)."""
+
+
+class EntryError(ValueError):
+    """Something typed cannot be used; ``str(err)`` is a friendly message for the parent or aide."""
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str
+    kind: str = "line"
+    max: int = 200
+    required: bool = False
+    example: str = ""
+    default: bool | str = ""
+    lines: int = 0  # the most lines a long box takes (0: no limit), so a sheet fits its page
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a letter, shown only ``if`` a box is filled in, or ``unless`` it is."""
+
+    text: str
+    only_if: str = ""
+    unless: str = ""
+
+    def applies(self, values: dict) -> bool:
+        return (not self.only_if or bool(values.get(self.only_if))) and not (self.unless and values.get(self.unless))
+
+
+@dataclass(frozen=True)
+class Letter:
+    id: str
+    title: str
+    use_when: str
+    fields: tuple[str, ...]
+    subject: str
+    body: tuple[Paragraph, ...]
+    cites: tuple[str, ...]
+    note: tuple[str, ...]
+
+
+@dataclass
+class Tools:
+    fields: dict[str, Field]
+    letters: dict[str, Letter]
+    help_title: str
+    help: tuple[str, ...]
+    letter_closing: tuple[str, ...]
+    meeting_sheet: dict
+    data_sheet: dict
+    strategy_card: dict
+    first_week: dict
+
+
+def template_names(text: str) -> list[str]:
+    """The ``{field}`` names in a text."""
+    try:
+        return [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        raise ToolsError(f"a stray curly bracket in {text[:60]!r}: {exc}") from None
+
+
+def load_tools(folder: str | Path | None = None) -> Tools:
+    folder = Path(folder) if folder is not None else Path.cwd()
+    path = folder / TOOLS_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ToolsError(f"{path} could not be read: {exc}") from None
+    if not isinstance(data, dict):
+        raise ToolsError(f"{path} is not a mapping")
+    try:
+        fields = {fid: _field(fid, spec) for fid, spec in data["fields"].items()}
+        letters = {lid: _letter(lid, spec) for lid, spec in data["letters"].items()}
+        tools = Tools(fields=fields, letters=letters, help_title=data["help"]["title"],
+                      help=tuple(data["help"]["paragraphs"]), letter_closing=tuple(data["letter_closing"]),
+                      meeting_sheet=data["meeting_sheet"], data_sheet=data["data_sheet"],
+                      strategy_card=data["strategy_card"], first_week=data["first_week"])
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ToolsError(f"{path}: a part is missing or of the wrong kind ({exc!r})") from None
+    _check_names(tools)
+    return tools
+
+
+def _field(fid: str, spec: dict) -> Field:
+    unknown = set(spec) - {"label", "kind", "max", "required", "example", "default", "lines"}
+    if unknown:
+        raise ToolsError(f"field {fid!r}: unknown keys {sorted(unknown)}")
+    f = Field(id=fid, **spec)
+    if f.kind not in KINDS or not (0 < f.max <= 5000):
+        raise ToolsError(f"field {fid!r}: kind must be one of {KINDS} and max between 1 and 5000")
+    return f
+
+
+def _letter(lid: str, spec: dict) -> Letter:
+    body = tuple(Paragraph(p) if isinstance(p, str) else
+                 Paragraph(p["text"], only_if=p.get("if", ""), unless=p.get("unless", ""))
+                 for p in spec["body"])
+    return Letter(id=lid, title=spec["title"], use_when=spec["use_when"], fields=tuple(spec["fields"]),
+                  subject=spec["subject"], body=body, cites=tuple(spec["cites"]), note=tuple(spec["note"]))
+
+
+def _check_names(tools: Tools) -> None:
+    """Every box a tool names exists, and every ``{name}`` in a letter is one of its boxes."""
+    for letter in tools.letters.values():
+        boxes = set(letter.fields)
+        missing = boxes - set(tools.fields)
+        texts = [letter.subject] + [p.text for p in letter.body]
+        used = {n for t in texts for n in template_names(t)} | {n for p in letter.body for n in (p.only_if, p.unless)}
+        used.discard("")
+        wrong = sorted(missing | (used - boxes))
+        if wrong:
+            raise ToolsError(f"letter {letter.id!r}: boxes not defined or not asked for: {wrong}")
+        if not {"parent_name", "child_name", "school", "date"} <= boxes:
+            raise ToolsError(f"letter {letter.id!r} must ask for parent_name, child_name, school and date")
+    sheet_boxes = (tools.meeting_sheet["fields"] + tools.data_sheet["fields"] + list(tools.data_sheet["measures"])
+                   + tools.strategy_card["fields"] + tools.first_week["contacts"]
+                   + ["own_questions", "own_invite", "own_bring"])
+    missing = set(sheet_boxes) - set(tools.fields)
+    if missing:
+        raise ToolsError(f"the sheets name boxes that are not defined: {sorted(missing)}")
+
+
+# -- what people type ----------------------------------------------------------------------------
+def clean(f: Field, raw: object) -> str | bool:
+    """The value of box ``f`` made safe to keep and print, or :class:`EntryError`.
+
+    A browser can send anything to the kernel, so the type is checked too. Text that is too long
+    is refused with its length and the limit, never cut without a word.
+    """
+    if f.kind == "tick":
+        if not isinstance(raw, bool):
+            raise EntryError(f"The tick box “{f.label}” could not be read. Please tick it again.")
+        return raw
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise EntryError(f"The box “{f.label}” could not be read. Please type it again.")
+    text = unicodedata.normalize("NFC", _UNSAFE.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")))
+    text = text.replace("\t", " ")
+    text = "\n".join(line.strip() for line in text.split("\n")).strip() if f.kind == "long" else " ".join(text.split())
+    if len(text) > f.max:
+        raise EntryError(f"The box “{f.label}” has {len(text):,} characters. Please shorten it to "
+                         f"{f.max:,} characters or fewer.")
+    if f.lines and text.count("\n") + 1 > f.lines:
+        raise EntryError(f"The box “{f.label}” has {text.count(chr(10)) + 1} lines. Please keep it to "
+                         f"{f.lines} lines or fewer, so that it fits on the page.")
+    return text
+
+
+def clean_all(fields: list[Field], raw: dict) -> tuple[dict, list[str]]:
+    """Clean every box; returns the values and a friendly message per box that was refused."""
+    values, problems = {}, []
+    for f in fields:
+        try:
+            values[f.id] = clean(f, raw.get(f.id, False if f.kind == "tick" else ""))
+        except EntryError as exc:
+            problems.append(str(exc))
+    missing = [f.label for f in fields if f.required and f.id in values and not values[f.id]]
+    if missing:
+        problems.append("Please fill in: " + ", ".join(missing) + ".")
+    return values, problems
+
+
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines of a long box (one question or one item on each line)."""
+    return [line.strip(" -•*\t") for line in (text or "").split("\n") if line.strip(" -•*\t")]

@@ -1,0 +1,253 @@
+"""What every tool shares on screen: labelled boxes, a "Make" button, a status line, the
+preview that prints, and the download links.
+
+A tool never writes what it is given straight onto the page: values are cleaned
+(:func:`~course_lib.tools.content.clean`) on every press, because in the web view a browser can
+send anything. In JupyterLab (mode "learn") the entries are saved, when the button is pressed,
+in the tools folder's ``my-answers.json`` through :class:`~course_lib.store.ResponseStore`, like
+lesson answers; in the web view nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import ipywidgets as w
+from IPython.display import display
+
+from .. import current_mode, render, views
+from ..store import ANSWERS_FILE, ResponseStore
+from .content import EntryError, Field, Tools, clean, clean_all
+from .document import Document
+from .export import DOC_CSS, LINK_CSS, PRINT_ONLY_DOCS_CSS, download_links, to_html
+
+STORE_ID = "tools"  # the "lesson" the tools' entries file belongs to
+
+# Boxes are labelled above the box (they fit a 375 px phone), never wider than the screen.
+FORM_CSS = """
+.course-tool .course-field { display: flex !important; flex-direction: column !important;
+  align-items: stretch !important; height: auto !important; width: auto !important; max-width: 40rem;
+  box-sizing: border-box; }
+.course-tool .course-field > .widget-label, .course-tool .course-field > label { text-align: left !important;
+  width: auto !important; max-width: none !important; height: auto !important; white-space: normal !important;
+  overflow: visible !important; line-height: 1.35 !important; margin: 0.5em 0 0.2em !important; font-weight: 600;
+  color: #1a1a1a; }
+.course-tool .course-field input, .course-tool .course-field textarea, .course-tool .course-field select {
+  width: 100% !important; max-width: 40rem; box-sizing: border-box; font-size: 1rem; }
+.course-tool .course-field textarea { min-height: 4.5em; }
+.course-tool .course-field select { height: auto !important; flex: none !important; min-height: 2.2em; }
+.course-tool .widget-checkbox, .course-tool .widget-checkbox label, .course-tool .widget-label-basic,
+.course-tool .widget-label-basic span { white-space: normal !important; height: auto !important;
+  overflow: visible !important; line-height: 1.35; }
+.course-tool .widget-checkbox { width: auto !important; max-width: 40rem; margin: 0.15em 0; }
+.course-tool .widget-checkbox input { flex: none; }
+.course-tool .course-group { border: 0; margin: 0.6em 0 0.2em; padding: 0; }
+.course-tool .widget-html, .course-tool .widget-html-content { min-width: 0 !important; max-width: 100% !important; }
+"""
+
+
+def style_html() -> str:
+    return f"<style>{FORM_CSS}{LINK_CSS}{DOC_CSS}{PRINT_ONLY_DOCS_CSS}</style>"
+
+
+def tool_mode(folder: Path, mode: str | None) -> str:
+    """``learn`` (entries saved), ``view`` (web view), ``grade`` or ``preview`` (nothing written).
+
+    The tools folder inside the course's own source (``notebooks/`` beside ``grading/``) is an
+    instructor's preview, so no entries file can ever land in the course or its release.
+    """
+    mode = mode or current_mode()
+    folder = folder.resolve()
+    if mode == "learn" and folder.parent.name == "notebooks" and \
+            (folder.parent.parent / "grading" / "nbgrader_config.py").exists():
+        mode = "preview"
+    return mode
+
+
+def open_store(folder: Path, mode: str) -> ResponseStore:
+    if mode == "learn":
+        return ResponseStore(folder / ANSWERS_FILE, STORE_ID, writable=True)
+    return ResponseStore(None, STORE_ID, writable=False)
+
+
+FIELD_LAYOUT = w.Layout(width="100%", max_width="40rem")
+LONG_LAYOUT = w.Layout(width="100%", max_width="40rem", height="auto")
+TICK_LAYOUT = w.Layout(width="100%", max_width="40rem")
+
+
+def field_widget(f: Field) -> w.Widget:
+    """A labelled box for ``f`` (the label is the widget's description, so it is the box's name)."""
+    if f.kind == "tick":
+        box = w.Checkbox(value=bool(f.default), description=f.label, indent=False, layout=TICK_LAYOUT,
+                         style=views.CHECKBOX_STYLE)
+    elif f.kind == "long":
+        box = w.Textarea(value="", description=f.label, placeholder=f.example, layout=LONG_LAYOUT, rows=4)
+    else:
+        box = w.Text(value="", description=f.label, placeholder=f.example, layout=FIELD_LAYOUT)
+    if f.kind != "tick":
+        box.add_class("course-field")
+    return box
+
+
+def ticks(texts: list[str]) -> dict[str, w.Checkbox]:
+    return {t: w.Checkbox(value=False, description=t, indent=False, layout=TICK_LAYOUT, style=views.CHECKBOX_STYLE)
+            for t in texts}
+
+
+def ticked(boxes: dict[str, w.Checkbox]) -> list[str]:
+    """The ticked items, in the order they are offered (a forged non-bool value counts as not ticked)."""
+    return [t for t, b in boxes.items() if b.value is True]
+
+
+class ToolView:
+    """One tool. Subclasses say which boxes it shows (``fields``), how to read extra widgets
+    (``extra_values``) and how to make the document (``compose``)."""
+
+    key = "tools/entry"
+    what = "your page"  # "Download your letter"
+    printed = ""  # what Ctrl+P prints, said in a sentence, if more than ``what``
+    make_label = "Make my page"
+    unsaved = ("date",)  # boxes never restored (a letter is dated the day it is made)
+
+    def __init__(self, tools: Tools, store: ResponseStore, mode: str):
+        self.tools, self.store, self.mode = tools, store, mode
+        self.status = views.html()
+        self.preview = views.html(layout=views.PLAIN)
+        self.downloads = views.html()
+        self.boxes: dict[str, w.Widget] = {}
+        self.made = False
+        self.make_button = views.button(self.make_label, "primary")
+        self.make_button.on_click(lambda _b: self.make())
+
+    # -- for subclasses --------------------------------------------------------------------
+    def fields(self) -> list[Field]:
+        raise NotImplementedError
+
+    def extra_values(self) -> tuple[dict, list[str]]:
+        """Values of widgets other than the boxes (tick lists), cleaned, and any problems."""
+        return {}, []
+
+    def compose(self, values: dict) -> Document:
+        raise NotImplementedError
+
+    def restore_extra(self, saved: dict) -> None:
+        """Show saved values of widgets other than the boxes."""
+
+    # -- shared ----------------------------------------------------------------------------
+    def box(self, fid: str) -> w.Widget:
+        if fid not in self.boxes:
+            self.boxes[fid] = field_widget(self.tools.fields[fid])
+            self.boxes[fid].observe(self._changed, names="value")
+        return self.boxes[fid]
+
+    def intro_html(self) -> str:
+        if self.mode == "view":
+            note = (f"Nothing you type here is saved on the server. Download or print {self.what} before you "
+                    "close this page.")
+        elif self.mode == "learn":
+            note = (f"When you press “{self.make_label}”, what you typed is saved in this folder, in the file "
+                    f"{ANSWERS_FILE}, so it is here when you come back. The date is not kept.")
+        else:
+            note = "Instructor preview: nothing typed here is saved."
+        html = style_html() + render.message("info", note)
+        if self.store.problem:
+            html += render.message("warn", self.store.problem)
+        return html
+
+    def print_help(self) -> str:
+        if self.mode == "view":
+            how = ("To print, press Ctrl+P (on a Mac, Command+P), or choose Print in your browser's menu. "
+                   f"{self.printed or f'Only {self.what} is printed.'} On a phone, use your browser's menu or Share "
+                   "button, then Print.")
+        else:
+            how = ("To print, download the printable page (.html) below, open it, and print it from your browser. "
+                   "(JupyterLab's own Print command prints the whole notebook, not just this.)")
+        return f"<p style='margin:0.4em 0;max-width:44rem'>{render.md_inline(how)}</p>"
+
+    def widget_parts(self) -> list[w.Widget]:
+        return [self.make_button, self.status, self.preview, self.downloads]
+
+    def raw_values(self) -> dict:
+        return {f.id: self.box(f.id).value for f in self.fields()}
+
+    @views.safely
+    def make(self) -> bool:
+        """Read the boxes, refuse kindly what cannot be used, else show the document and the downloads."""
+        fields = self.fields()
+        values, problems = clean_all(fields, self.raw_values())
+        extra, extra_problems = self.extra_values()
+        problems += extra_problems
+        if problems:
+            self.status.value = render.box("warn", "<ul style='margin:0 0 0 1.2em;padding:0'>" + "".join(
+                f"<li>{escape(p)}</li>" for p in problems) + "</ul>")
+            self._clear()
+            return False
+        values.update(extra)
+        doc = self.compose(values)
+        self.preview.value = to_html(doc)
+        self.downloads.value = self.print_help() + download_links(doc, self.what)
+        self.made = True
+        self._save(values)
+        if self.store.writable:
+            note = f"{self.what.capitalize()} is ready below. Your entries are saved in this folder."
+        elif self.mode == "view":
+            note = f"{self.what.capitalize()} is ready below. Nothing you typed is saved on the server."
+        else:
+            note = f"{self.what.capitalize()} is ready below."
+        self.status.value = render.message("saved" if self.store.writable else "info", note)
+        return True
+
+    def _save(self, values: dict) -> None:
+        kept = {k: v for k, v in values.items() if k not in self.unsaved}
+        if self.store.writable:
+            self.store.save(self.key, {**(self.saved() or {}), **kept})
+
+    def saved(self) -> dict:
+        value = self.store.get(self.key)
+        return value if isinstance(value, dict) else {}
+
+    def restore(self) -> None:
+        """Fill the boxes with the entries saved last time; leave out any that no longer read well."""
+        saved = self.saved()
+        if not saved:
+            return
+        dropped = False
+        for fid, value in saved.items():
+            if fid in self.tools.fields and fid not in self.unsaved:
+                try:
+                    self.box(fid).value = clean(self.tools.fields[fid], value)
+                except EntryError:
+                    dropped = True
+        try:
+            self.restore_extra(saved)
+        except (TypeError, ValueError, KeyError):
+            dropped = True
+        self.made = False
+        self.status.value = render.message(
+            "warn" if dropped else "info",
+            "Your entries from last time are shown." + (" Some could not be read and were left out." if dropped
+                                                        else "") + f" Press “{self.make_label}” to see the page.")
+
+    def _changed(self, _change=None) -> None:
+        if self.made:
+            self._clear()
+            self.status.value = render.message(
+                "info", f"You changed something. Press “{self.make_label}” again to update {self.what} and the "
+                        "downloads.")
+
+    def _clear(self) -> None:
+        self.made = False
+        self.preview.value = ""
+        self.downloads.value = ""
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)
+
+
+def env_today() -> date:
+    """Today's date; ``COURSE_TODAY`` (YYYY-MM-DD) fixes it for tests and screenshots."""
+    fixed = os.environ.get("COURSE_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()

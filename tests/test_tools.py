@@ -1,0 +1,706 @@
+"""The take-away tools: what a parent or aide gets from each, whatever they type.
+
+A parent acts on these letters, so each one is checked for what it must say (the date, the names
+typed, the rule it relies on, where the state may differ and where to get help), and every
+output (plain text, RTF, HTML) is checked against hostile input: very long text, markup,
+RTF control words, and names in other scripts. Widgets are driven from Python, which fires the
+same callbacks a browser message does; the last tests use a real Voila and Chromium.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course_lib import tools
+from course_lib.citations import _CFR, _USC, _covered, allowed_citations
+from course_lib.store import ANSWERS_FILE
+from course_lib.tools.content import clean, load_tools
+from course_lib.tools.export import download_links, files, to_html, to_html_page, to_rtf, to_text
+from course_lib.tools.form import tool_mode
+from course_lib.tools.letters import NOTE_TITLE, compose_letter
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / "notebooks" / "tools"
+TODAY = date(2027, 3, 4)
+NAMES = {"parent_name": "Zoë O'Brien", "child_name": "李小龍", "school": "محمد Academy"}
+HOSTILE = '<script>alert(1)</script></textarea>{\\rtf1\\par}\\ \\\\ {}'
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_tools(TOOLS)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A learner's copy of the tools folder (JupyterLab, mode "learn")."""
+    return Path(shutil.copytree(TOOLS, tmp_path / "tools"))
+
+
+def required_values(letter, content, **extra):
+    values = {f: "" for f in letter.fields}
+    values.update({f: (False if content.fields[f].kind == "tick" else "") for f in letter.fields})
+    for fid in letter.fields:
+        field = content.fields[fid]
+        if field.required:
+            values[fid] = NAMES.get(fid, f"the {fid.replace('_', ' ')} typed")
+    values.update(extra)
+    return values
+
+
+def letter_part(text: str) -> str:
+    return text.split(NOTE_TITLE)[0]
+
+
+def rtf_to_text(rtf: str) -> str:
+    """Just enough of an RTF reader to get the words back: escapes, \\uN? and \\line."""
+    out, i = [], 0
+    while i < len(rtf):
+        ch = rtf[i]
+        if ch == "\\":
+            nxt = rtf[i + 1]
+            if nxt in "\\{}":
+                out.append(nxt)
+                i += 2
+                continue
+            m = re.match(r"\\u(-?\d+)\?", rtf[i:])
+            if m:
+                n = int(m.group(1)) % 65536
+                out.append(chr(n))
+                i += m.end()
+                continue
+            m = re.match(r"\\([a-z]+)(-?\d+)? ?", rtf[i:])
+            out.append({"line": "\n", "par": "\n", "tab": "\t", "cell": "\t"}.get(m.group(1), ""))
+            i += m.end()
+            continue
+        if ch not in "{}\n":
+            out.append(ch)
+        i += 1
+    text = "".join(out)
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")  # pair up surrogates
+
+
+def braces_balance(rtf: str) -> bool:
+    depth, i = 0, 0
+    while i < len(rtf):
+        if rtf[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(rtf[i], 0)
+        if depth < 0:
+            return False
+        i += 1
+    return depth == 0
+
+
+def data_files(downloads_html: str) -> dict[str, bytes]:
+    """File name -> bytes, read back from the download links shown to the visitor."""
+    found = re.findall(r'<a download="([^"]+)" href="data:([^"]+)">', downloads_html)
+    return {name: base64.b64decode(url.split(";base64,", 1)[1]) for name, url in found}
+
+
+# -- the data: texts, citations, notebooks ------------------------------------------------------
+
+
+def test_there_are_at_least_six_letters_each_asking_for_the_names_and_the_date(content):
+    assert len(content.letters) >= 6
+    for letter in content.letters.values():
+        assert {"parent_name", "child_name", "school", "date"} <= set(letter.fields)
+        assert letter.cites and letter.note
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_every_rule_the_tools_cite_is_on_the_checked_list():
+    cfr, usc = allowed_citations(ROOT / "notebooks")
+    texts = list(_strings(yaml.safe_load((TOOLS / "tools.yaml").read_text(encoding="utf-8"))))
+    for nb in TOOLS.glob("*.ipynb"):
+        texts += ["".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"]]
+    cited = {m.group(1) + m.group(2) for t in texts for m in _CFR.finditer(t)}
+    unknown = {c for c in cited if not _covered(c, cfr)}
+    unknown |= {f"{m.group(1)} U.S.C. {m.group(2)}{m.group(3)}" for t in texts for m in _USC.finditer(t)
+                if not _covered(f"{m.group(1)} U.S.C. {m.group(2)}{m.group(3)}", usc)}
+    assert len(cited) > 30 and unknown == set()
+
+
+def test_the_words_facts_md_keeps_exact_are_kept(content):
+    stay_put = content.letters["stay-put"]
+    said = " ".join([p.text for p in stay_put.body] + list(stay_put.note))
+    assert "Only a due process complaint" in said and "state complaint" in said
+    records = " ".join(p.text for p in content.letters["records"].body)
+    assert "before any IEP meeting" in records and "45" in records
+    assert "our advice, not a rule" in " ".join(content.help)
+
+
+def test_the_tools_notebooks_are_thin_hidden_code_and_committed_clean():
+    for name in ("letters", "iep-meeting-sheet", "aide-sheets"):
+        nb = json.loads((TOOLS / f"{name}.ipynb").read_text(encoding="utf-8"))
+        assert nb["metadata"]["course"] == {"page": f"tools/{name}"}
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert code and nb["cells"][0]["cell_type"] == "markdown"
+        for cell in code:
+            assert cell["metadata"]["jupyter"]["source_hidden"] is True
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+            assert len("".join(cell["source"]).splitlines()) <= 3
+
+
+def test_the_tools_import_nothing_of_the_grading_side():
+    import subprocess
+    import sys
+
+    code = ("import sys, course_lib.tools; "
+            "print([m for m in sys.modules if m.split('.')[0] in ('nbgrader', 'nbformat', 'nbclient')])")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+# -- what each letter says ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("letter_id", ["evaluation", "records", "iee", "meeting", "notice", "stay-put"])
+def test_each_letter_has_the_date_the_names_the_rule_and_where_to_get_help(content, letter_id):
+    letter = content.letters[letter_id]
+    doc = compose_letter(content, letter, required_values(letter, content), TODAY)
+    text, preview, rtf = to_text(doc), to_html(doc), rtf_to_text(to_rtf(doc))
+    for out in (text, rtf):
+        body = letter_part(out)
+        assert "March 4, 2027" in body
+        assert all(name in body for name in NAMES.values())
+        for cite in letter.cites:
+            assert cite in body, f"{letter_id}: {cite} missing"
+        assert "our state may have its own rules" in body
+        assert "Parent Training and Information Center" in out and "not legal advice" in out
+    assert "<bdi>李小龍</bdi>" in preview and "March 4, 2027" in preview
+
+
+def test_a_typed_date_is_used_and_an_empty_one_becomes_today(content):
+    letter = content.letters["evaluation"]
+    typed = compose_letter(content, letter, required_values(letter, content, date="1 April 2027"), TODAY)
+    assert "1 April 2027" in to_text(typed) and "March 4, 2027" not in to_text(typed)
+    assert "March 4, 2027" in to_text(compose_letter(content, letter, required_values(letter, content), TODAY))
+
+
+def test_optional_sentences_appear_only_when_their_box_is_filled(content):
+    meeting = content.letters["meeting"]
+    with_ot = to_text(compose_letter(content, meeting, required_values(meeting, content, ask_ot=True), TODAY))
+    without = to_text(compose_letter(content, meeting, required_values(meeting, content, ask_ot=False), TODAY))
+    assert "Please invite" in with_ot and "300.321(a)(6)" in with_ot
+    assert "Please invite" not in without
+    records = content.letters["records"]
+    dated = to_text(compose_letter(content, records, required_values(records, content, meeting_date="May 2"), TODAY))
+    assert "IEP meeting is on May 2" in dated and "before the meeting" in dated
+    stay = content.letters["stay-put"]
+    filed = to_text(compose_letter(content, stay, required_values(stay, content, filed_date="April 1"), TODAY))
+    assert "filed a due process complaint about this change on April 1" in filed
+    assert "I am filing a due process complaint" in to_text(compose_letter(content, stay, required_values(
+        stay, content), TODAY))
+
+
+def test_the_note_for_the_parent_is_on_its_own_page_when_printed(content):
+    letter = content.letters["iee"]
+    doc = compose_letter(content, letter, required_values(letter, content), TODAY)
+    assert "\\page" in to_rtf(doc)
+    assert '<section class="course-note">' in to_html(doc) and "break-before: page" in to_html_page(doc)
+
+
+# -- the files, and hostile input ------------------------------------------------------------------
+
+
+def test_the_rtf_is_valid_rtf_with_every_name_intact(content):
+    letter = content.letters["evaluation"]
+    doc = compose_letter(content, letter, required_values(letter, content, concerns_letter=HOSTILE,
+                                                          to="😀 Ms. Núñez"), TODAY)
+    rtf = to_rtf(doc)
+    assert rtf.startswith("{\\rtf1") and rtf.rstrip().endswith("}")
+    assert rtf.isascii() and braces_balance(rtf)
+    assert "\\u235?" in rtf  # ë, as RTF writes characters outside ASCII
+    back = rtf_to_text(rtf)
+    for name in [*NAMES.values(), HOSTILE, "😀 Ms. Núñez"]:
+        assert name in back
+
+
+def test_markup_and_control_words_come_out_as_text_in_every_format(content):
+    letter = content.letters["notice"]
+    values = required_values(letter, content, asked_for=HOSTILE, school_answer="</p></article><img src=x onerror=1>")
+    doc = compose_letter(content, letter, values, TODAY)
+    for out in (to_html(doc), to_html_page(doc)):
+        assert "<script" not in out and "</textarea>" not in out and "<img" not in out
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;/textarea&gt;{\\rtf1\\par}" in out
+        assert out.count("<article") == out.count("</article>") == 1
+    assert HOSTILE in to_text(doc)
+    assert HOSTILE in rtf_to_text(to_rtf(doc)) and braces_balance(to_rtf(doc))
+
+
+def test_names_in_any_script_come_out_intact_in_every_download(content):
+    letter = content.letters["records"]
+    doc = compose_letter(content, letter, required_values(letter, content), TODAY)
+    made = files(doc)
+    text = made[f"{doc.slug}.txt"][0].encode("utf-8").decode("utf-8-sig")
+    rtf = rtf_to_text(made[f"{doc.slug}.rtf"][0])
+    page = made[f"{doc.slug}.html"][0]
+    assert '<meta charset="utf-8">' in page
+    for name in NAMES.values():
+        assert name in text and name in rtf and name in html.unescape(page)
+    assert all(re.fullmatch(r"[a-z0-9-]+\.(txt|rtf|html)", name) for name in made)
+
+
+def test_typed_text_is_cleaned_of_invisible_control_characters(content):
+    field = content.fields["concerns_letter"]
+    assert clean(field, "a\x00b\u202ec\r\nd\ud800") == "abc\nd"
+    assert clean(content.fields["parent_name"], "  Zoë \n O'Brien ") == "Zoë O'Brien"
+
+
+# -- the letter builder on screen -------------------------------------------------------------------
+
+
+def fill(view, **values):
+    for fid, value in values.items():
+        view.box(fid).value = value
+
+
+def test_a_parent_makes_a_letter_and_gets_the_preview_and_three_downloads(folder):
+    view = tools.letter_builder(folder, mode="learn", today=TODAY)
+    fill(view, **NAMES)
+    assert view.make() is True
+    assert "ready below" in view.status.value
+    got = data_files(view.downloads.value)
+    assert sorted(got) == ["letter-evaluation-2027-03-04.html", "letter-evaluation-2027-03-04.rtf",
+                           "letter-evaluation-2027-03-04.txt"]
+    text = got["letter-evaluation-2027-03-04.txt"].decode("utf-8-sig")
+    assert "李小龍" in text and "34 CFR 300.301(b)" in text and "March 4, 2027" in text
+    assert got["letter-evaluation-2027-03-04.rtf"].startswith(b"{\\rtf1")
+    assert "course-print" in view.preview.value and "Zoë O&#x27;Brien" in view.preview.value
+
+
+def test_choosing_another_letter_keeps_the_names_and_shows_its_own_boxes(folder):
+    view = tools.letter_builder(folder, mode="learn", today=TODAY)
+    fill(view, **NAMES)
+    view.chooser.value = "stay-put"
+    labels = [b.description for b in view.fields_box.children]
+    assert "The change the school proposed" in labels and view.box("child_name").value == "李小龍"
+    assert view.make() is False and "Please fill in" in view.status.value
+    fill(view, change="cut OT to 30 minutes", current_services="60 minutes of OT a week")
+    assert view.make() is True
+    assert "34 CFR 300.518(a)" in view.preview.value
+
+
+def test_twenty_thousand_characters_are_refused_kindly_and_nothing_is_made_or_saved(folder):
+    view = tools.letter_builder(folder, mode="learn", today=TODAY)
+    fill(view, **{**NAMES, "parent_name": "x" * 20_000, "concerns_letter": "Tired. " * 3000})
+    assert view.make() is False
+    assert "Your name" in view.status.value and "20,000 characters" in view.status.value
+    assert "100 characters or fewer" in view.status.value and "1,500 characters or fewer" in view.status.value
+    assert view.preview.value == "" and view.downloads.value == ""
+    assert not (folder / ANSWERS_FILE).exists()
+
+
+def test_forged_values_from_a_browser_get_a_friendly_message_not_a_traceback(folder, monkeypatch):
+    view = tools.letter_builder(folder, mode="view", today=TODAY)
+    fill(view, **NAMES)
+    forged = {"parent_name": 5, "child_name": ["a"], "school": "ok", "date": None, "concerns_letter": {"x": 1}}
+    monkeypatch.setattr(view, "raw_values", lambda: forged)
+    assert view.make() is False
+    assert "“Your name” could not be read" in view.status.value and "Traceback" not in view.status.value
+    assert view.preview.value == ""
+    sheet = tools.data_sheet(folder, mode="view")
+    monkeypatch.setattr(sheet, "raw_values", lambda: {"measure_count": "yes"})
+    assert sheet.make() is False and "could not be read" in sheet.status.value
+
+
+def test_changing_a_box_after_making_takes_the_old_downloads_away(folder):
+    view = tools.letter_builder(folder, mode="learn", today=TODAY)
+    fill(view, **NAMES)
+    view.make()
+    view.box("school").value = "Another School"
+    assert view.downloads.value == "" and view.preview.value == ""
+    assert "Press “Make my letter” again" in view.status.value
+
+
+def test_in_the_web_view_nothing_is_written_anywhere(folder):
+    before = sorted(p.name for p in folder.rglob("*"))
+    for make in (tools.letter_builder, tools.meeting_sheet, tools.data_sheet, tools.strategy_card,
+                 tools.first_week_checklist):
+        view = make(folder, mode="view")
+        if make is tools.letter_builder:
+            fill(view, **NAMES)
+        assert view.make() is True, view.status.value
+        assert "not saved on the server" in view.widget.children[0].value or "Nothing you" in view.status.value
+    assert sorted(p.name for p in folder.rglob("*")) == before
+
+
+def test_the_course_source_folder_is_an_instructors_preview_that_writes_nothing():
+    assert tool_mode(TOOLS, "learn") == "preview"
+    view = tools.letter_builder(TOOLS, mode="learn", today=TODAY)
+    fill(view, **NAMES)
+    assert view.make() is True
+    assert not (TOOLS / ANSWERS_FILE).exists()
+
+
+def test_entries_come_back_after_a_restart_but_the_date_is_today(folder):
+    view = tools.letter_builder(folder, mode="learn", today=TODAY)
+    view.chooser.value = "iee"
+    fill(view, **NAMES, evaluation="the OT evaluation of March 3", date="long ago")
+    assert view.make() is True and "saved" in view.status.value
+    again = tools.letter_builder(folder, mode="learn", today=date(2027, 4, 1))
+    assert again.chooser.value == "iee"
+    assert again.box("child_name").value == "李小龍" and again.box("evaluation").value == "the OT evaluation of March 3"
+    assert again.box("date").value == "April 1, 2027"
+    assert "from last time" in again.status.value
+
+
+def test_a_damaged_entries_file_gives_a_clear_message_and_is_kept(folder):
+    (folder / ANSWERS_FILE).write_text("{not json", encoding="utf-8")
+    view = tools.letter_builder(folder, mode="learn", today=TODAY)
+    intro = view.widget.children[0].value
+    assert "damaged" in intro and "copy" in intro
+    assert list(folder.glob("my-answers.damaged-*.json"))
+    fill(view, **NAMES)
+    assert view.make() is True  # the parent can carry on
+
+
+def test_a_saved_entry_that_no_longer_reads_well_is_left_out_with_a_word(folder):
+    (folder / ANSWERS_FILE).write_text(json.dumps({"format": 1, "lesson": "tools", "answers": {
+        "letters/entries": {"value": {"parent_name": "x" * 5000, "child_name": "Sam", "letter": "bogus"},
+                            "saved": "2027-01-01T00:00:00+00:00"}}}), encoding="utf-8")
+    view = tools.letter_builder(folder, mode="learn", today=TODAY)
+    assert view.box("child_name").value == "Sam" and view.box("parent_name").value == ""
+    assert "could not be read" in view.status.value and view.chooser.value == "evaluation"
+
+
+# -- the IEP meeting sheet -------------------------------------------------------------------------
+
+
+def test_the_meeting_sheet_is_built_from_the_parents_entries(folder, content):
+    view = tools.meeting_sheet(folder, mode="learn")
+    fill(view, sheet_child="Zoë", concerns="Tired after writing.", wish="Writes a note alone.",
+         own_questions="Can he use a keyboard?\n\nHow long is each session?", own_invite="My sister")
+    first, third = content.meeting_sheet["ot_questions"][0], content.meeting_sheet["ot_questions"][2]
+    view.questions[first].value = view.questions[third].value = True
+    view.bring[content.meeting_sheet["bring"][0]].value = True
+    assert view.make() is True
+    text = data_files(view.downloads.value)["iep-meeting-sheet.txt"].decode("utf-8-sig")
+    for part in ("Zoë", "Tired after writing.", "Writes a note alone.", f"1. {first}", f"2. {third}",
+                 "3. Can he use a keyboard?", "4. How long is each session?", "[ ] My sister",
+                 "34 CFR 300.613(a)", "Parent Training and Information Center"):
+        assert part in text, part
+    again = tools.meeting_sheet(folder, mode="learn")
+    assert again.questions[third].value is True and again.box("wish").value == "Writes a note alone."
+
+
+def test_too_many_questions_are_refused_so_the_sheet_fits_one_page(folder):
+    view = tools.meeting_sheet(folder, mode="view")
+    for box in view.questions.values():
+        box.value = True
+    assert view.make() is False and "fits on one page" in view.status.value
+
+
+def test_the_lesson_answer_the_sheet_starts_from_is_still_in_that_lesson(content):
+    source = content.meeting_sheet["from_lesson"]
+    lesson = yaml.safe_load((ROOT / "notebooks" / source["lesson"] / "lesson.yaml").read_text(encoding="utf-8"))
+    section, rid = source["answer"].split("/")
+    assert rid in lesson[section]
+
+
+def test_the_sheet_shows_what_the_learner_wrote_in_lesson_08(tmp_path, content):
+    folder = Path(shutil.copytree(TOOLS, tmp_path / "tools"))
+    source = content.meeting_sheet["from_lesson"]
+    lesson = tmp_path / source["lesson"]
+    lesson.mkdir()
+    (lesson / ANSWERS_FILE).write_text(json.dumps({"format": 1, "lesson": source["lesson"], "answers": {
+        source["answer"]: {"value": "Worry: <b>handwriting</b>", "saved": "2027-01-01T00:00:00+00:00"}}}))
+    intro = tools.meeting_sheet(folder, mode="learn").widget.children[0].value
+    assert "In lesson 08 you wrote" in intro and "&lt;b&gt;handwriting&lt;/b&gt;" in intro
+    assert "In lesson 08" not in tools.meeting_sheet(folder, mode="view").widget.children[0].value
+
+
+# -- the aides' sheets -----------------------------------------------------------------------------
+
+
+def test_the_data_sheet_has_a_column_for_each_thing_the_ot_asked_for(folder, content):
+    view = tools.data_sheet(folder, mode="learn")
+    fill(view, student="L. M.", goal="Copies 20 words with the grip", measure_time=True, measure_trials=False)
+    view.rows.value = "5"
+    assert view.make() is True
+    table = re.search(r"<thead>(.*?)</thead><tbody>(.*?)</tbody>", view.preview.value)
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", table.group(1))
+    assert headers == ["Date", "Count", "Prompt level", "Minutes", "Note: what I saw and heard", "Initials"]
+    assert table.group(2).count("<tr>") == 5
+    text = to_text(tools.compose_data_sheet(content, {"student": "L. M.", "measure_prompt": True, "rows": 8}))
+    assert "A = did it alone" in text and "Use only the prompts the plan lists" in text
+    assert "34 CFR 99.3" in text and "not opinions" in text
+
+
+def test_the_strategy_card_keeps_the_ot_in_charge_of_the_plan(content):
+    doc = tools.compose_strategy_card(content, {"strategy": "Pencil grip", "steps": "Slide grip on\nRemind once",
+                                                "ot_name": "Ms. Patel"})
+    text = to_text(doc)
+    assert "Strategy card: Pencil grip" in text and "1. Slide grip on" in text and "2. Remind once" in text
+    assert "the same day" in text and "take it to the OT first" in text and "AOTA supervision guidelines" in text
+
+
+def test_the_first_week_checklist_covers_the_iep_privacy_reporting_and_whom_to_ask(content):
+    text = to_text(tools.compose_first_week(content, {"contact_ot": "Ms. Patel, room 12"}))
+    for part in ("34 CFR 300.323(d)", "34 CFR 300.320(a)(4)", "34 CFR 300.623", "34 CFR 99.31(a)(1)",
+                 "34 CFR 99.3", "42 U.S.C. 5106a(b)(2)(B)(i)", "child protective services", "Ms. Patel, room 12",
+                 "Who to go to about suspected abuse or neglect"):
+        assert part in text, part
+    assert text.count("[ ]") == len(content.first_week["checklist"])
+
+
+# -- whole notebooks, in a fresh kernel --------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_each_tools_notebook_runs_top_to_bottom_and_a_letter_can_be_made_there(folder):
+    from learners import run_notebook
+
+    for name in ("iep-meeting-sheet", "aide-sheets"):
+        nb = run_notebook(folder / f"{name}.ipynb")
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+        assert outputs and all(o.output_type == "display_data" for o in outputs), outputs
+    driver = ("import gc\nfrom course_lib.tools.letters import LetterBuilder\n"
+              "view = next(o for o in gc.get_objects() if isinstance(o, LetterBuilder))\n"
+              "view.box('parent_name').value = 'Zoë'\nview.box('child_name').value = 'محمد'\n"
+              "view.box('school').value = 'Lincoln'\nassert view.make(), view.status.value\n")
+    nb = run_notebook(folder / "letters.ipynb", driver)
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    saved = json.loads((folder / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert saved["lesson"] == "tools" and saved["answers"]["letters/entries"]["value"]["child_name"] == "محمد"
+
+
+# -- a real browser ----------------------------------------------------------------------------------
+
+
+def _files_under(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if ".ipynb_checkpoints" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def tools_site(tmp_path_factory):
+    """A real standalone Voila serving only a copy of the tools folder, read-only, on 127.0.0.1."""
+    from conftest import start_voila, stop
+
+    root = tmp_path_factory.mktemp("site")
+    shutil.copytree(TOOLS, root / "tools")
+    proc, url = start_voila(root, root.parent / "voila-tools.log")
+    yield root, url
+    stop(proc)
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_visitor_on_a_phone_fills_a_letter_downloads_it_and_nothing_is_kept(tools_site, phone, tmp_path):
+    from playwright.sync_api import expect
+
+    root, url = tools_site
+    before = _files_under(root)
+    phone.goto(f"{url}/voila/render/tools/letters.ipynb", timeout=90_000)
+    phone.get_by_role("button", name="Make my letter").wait_for(timeout=90_000)
+    phone.get_by_label("Which letter?").select_option(label="4. Ask for an IEP meeting with the OT")
+    phone.get_by_label("Your name").fill("Zoë O'Brien")
+    phone.get_by_label("Your child's name").fill("محمد")
+    phone.get_by_label("Your child's school").fill("Lincoln </textarea><script>alert(1)</script>")
+    phone.get_by_label("What you want to talk about at the meeting").fill("Handwriting {\\rtf1 \\par} goals")
+    phone.get_by_role("button", name="Make my letter").click()
+    letter = phone.locator(".course-doc")
+    expect(letter).to_contain_text("Please invite محمد's occupational therapist", timeout=20_000)
+    expect(letter).to_contain_text("Lincoln </textarea><script>alert(1)</script>")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.set_viewport_size({"width": 375, "height": 4200})  # the whole page at phone width, to look at
+    phone.screenshot(path=str(tmp_path / "letter-375.png"))
+    phone.set_viewport_size({"width": 375, "height": 812})
+
+    with phone.expect_download() as got:
+        phone.get_by_role("link", name="Plain text (.txt)").click()
+    text = Path(got.value.path()).read_text(encoding="utf-8-sig")
+    assert got.value.suggested_filename.startswith("letter-meeting-") and got.value.suggested_filename.endswith(".txt")
+    assert "Zoë O'Brien" in text and "محمد" in text and "34 CFR 300.321(a)(6)" in text
+    assert "Handwriting {\\rtf1 \\par} goals" in text
+    with phone.expect_download() as got:
+        phone.get_by_role("link", name="Document (.rtf)").click()
+    rtf = Path(got.value.path()).read_text(encoding="ascii")
+    assert rtf.startswith("{\\rtf1") and braces_balance(rtf) and "محمد" in rtf_to_text(rtf)
+
+    phone.emulate_media(media="print")  # what Ctrl+P prints: the letter, not the boxes around it
+    expect(phone.get_by_label("Your name")).to_be_hidden()
+    expect(letter).to_be_visible()
+    phone.emulate_media(media="screen")
+    assert _files_under(root) == before
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_tools_pages_pass_an_accessibility_check_at_phone_width(tools_site, phone):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    _root, url = tools_site
+    found = {}
+    widest = ("Math.max(...[...document.querySelectorAll('.course-tool, .course-doc')]"
+              ".map(e => e.getBoundingClientRect().right))")
+    for name, buttons in (("letters", []), ("iep-meeting-sheet", ["Make my sheet"]),
+                          ("aide-sheets", ["Make the data sheet", "Make the strategy card", "Make the checklist"])):
+        phone.goto(f"{url}/voila/render/tools/{name}.ipynb", timeout=90_000)
+        phone.get_by_role("button", name=(buttons or ["Make my letter"])[0]).wait_for(timeout=90_000)
+        for button in buttons:
+            phone.get_by_role("button", name=button).click()
+        expect(phone.locator(".course-doc")).to_have_count(len(buttons), timeout=20_000)
+        bad = [v for v in Axe().run(phone).response["violations"] if v["impact"] in ("critical", "serious")]
+        if bad:
+            found[name] = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in bad]
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375, name
+        assert phone.evaluate(widest) <= 375, f"{name}: something is wider than the phone"
+    assert found == {}, json.dumps(found, indent=1)
+
+
+def longest(field) -> str:
+    """The most a box takes, in wide words: as many lines as it allows, each as long as it can be."""
+    lines = field.lines or 1
+    per_line = (field.max - (lines - 1)) // lines
+    line = ("Wide words " * field.max)[:per_line].strip()
+    return "\n".join([line] * lines)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_printable_pages_fit_the_pages_they_promise(browser, content):
+    """The meeting sheet at its longest fits one page; so do the aides' sheets; a letter is two
+    pages, the letter and then the note for the parent (Chromium's own print to PDF)."""
+    def full(field_ids):
+        return {f: longest(content.fields[f]) for f in field_ids}
+
+    spec = content.meeting_sheet
+    sheet = full([*spec["fields"], "own_questions", "own_invite", "own_bring"]) | {
+        "questions": spec["ot_questions"][-spec["most_questions"]:], "invite": spec["invite"], "bring": spec["bring"]}
+    letter = content.letters["stay-put"]
+    long_letter = full(letter.fields) | {"open_to_mediation": True}
+    cases = {
+        "meeting sheet": (tools.compose_meeting_sheet(content, sheet), 1),
+        "data sheet": (tools.compose_data_sheet(content, full(content.data_sheet["fields"]) | {
+            f: True for f in content.data_sheet["measures"]} | {"rows": max(content.data_sheet["row_choices"])}), 1),
+        "strategy card": (tools.compose_strategy_card(content, full(content.strategy_card["fields"])), 1),
+        "first week": (tools.compose_first_week(content, full(content.first_week["contacts"])), 1),
+        "letter": (compose_letter(content, letter, long_letter, TODAY), 2),
+    }
+    page = browser.new_page()
+    pages = {}
+    for name, (doc, _want) in cases.items():
+        page.set_content(to_html_page(doc))
+        pages[name] = len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="Letter")))
+    page.close()
+    assert pages == {name: want for name, (_doc, want) in cases.items()}
+
+
+def test_data_links_carry_the_whole_file(content):
+    letter = content.letters["notice"]
+    doc = compose_letter(content, letter, required_values(letter, content), TODAY)
+    got = data_files(download_links(doc, "your letter"))
+    assert got[f"{doc.slug}.txt"].decode("utf-8-sig") == to_text(doc)
+    assert got[f"{doc.slug}.rtf"].decode("ascii") == to_rtf(doc)
+
+
+def test_the_tools_read_at_about_8th_grade():
+    """Notes, help and sheets at grade 8 or easier; the letters themselves, which must use the law's
+    own words (independent educational evaluation, prior written notice), at grade 9 or easier."""
+    textstat = pytest.importorskip("textstat")
+    data = yaml.safe_load((TOOLS / "tools.yaml").read_text(encoding="utf-8"))
+
+    def grade(texts):
+        text = re.sub(r"\([^()]*(CFR|U\.S\.C\.|AOTA|\d{4})[^()]*\)", "", " ".join(texts))
+        return textstat.flesch_kincaid_grade(re.sub(r"\{[a-z_]+\}", "Sam", text))
+
+    grades = {f"{lid} letter": (grade([p if isinstance(p, str) else p["text"] for p in spec["body"]]), 9.0)
+              for lid, spec in data["letters"].items()}
+    grades |= {f"{lid} note": (grade(spec["note"]), 8.0) for lid, spec in data["letters"].items()}
+    grades["help"] = (grade(data["help"]["paragraphs"]), 8.0)
+    sheet = data["meeting_sheet"]
+    grades["meeting sheet"] = (grade(sheet["ot_questions"] + sheet["good_to_know"]), 8.0)
+    grades["aides' sheets"] = (grade(data["data_sheet"]["rules"] + data["first_week"]["checklist"]
+                                     + data["strategy_card"]["stop_and_tell"]), 8.0)
+    for nb in TOOLS.glob("*.ipynb"):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        grades[nb.name] = (grade(["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]), 8.0)
+    assert {name: round(g, 1) for name, (g, most) in grades.items() if g > most} == {}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_in_jupyterlab_a_letter_is_downloaded_and_its_entries_come_back_after_a_restart(browser, folder):
+    """The learner's path: JupyterLab, Run All, fill in, download; restart the kernel, and the entries
+    are there again, read from the tools folder's answers file."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from conftest import free_port, stop
+    from playwright.sync_api import expect
+
+    port = free_port()
+    with (folder.parent / "lab.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+                                 "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.allow_root=True",
+                                 f"--ServerApp.root_dir={folder.parent}", "--LabApp.news_url="],
+                                stdout=log, stderr=subprocess.STDOUT)
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/tools/letters.ipynb", timeout=90_000)
+        page.locator(".jp-Notebook").wait_for(timeout=90_000)
+        tool = page.locator(".course-tool")
+
+        def run_all(menu_item):
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name=menu_item, exact=True).click()
+
+        page.wait_for_timeout(2000)  # the kernel and the widget manager start
+        run_all("Run All Cells")
+        tool.get_by_role("button", name="Make my letter").wait_for(timeout=90_000)
+        tool.get_by_label("Your name").fill("Zoë")
+        tool.get_by_label("Your child's name").fill("李小龍")
+        tool.get_by_label("Your child's school").fill("Lincoln")
+        tool.get_by_role("button", name="Make my letter").click()
+        expect(tool.locator(".course-doc")).to_contain_text("李小龍", timeout=20_000)
+        with page.expect_download() as got:
+            tool.get_by_role("link", name="Plain text (.txt)").click()
+        assert "李小龍" in Path(got.value.path()).read_text(encoding="utf-8-sig")
+        saved = json.loads((folder / ANSWERS_FILE).read_text(encoding="utf-8"))
+        assert saved["answers"]["letters/entries"]["value"]["child_name"] == "李小龍"
+
+        run_all("Restart Kernel and Run All Cells…")
+        page.locator(".jp-Dialog-button.jp-mod-accept").click()
+        expect(tool.get_by_label("Your child's name")).to_have_value("李小龍", timeout=90_000)
+        expect(tool).to_contain_text("Your entries from last time are shown.")
+    finally:
+        context.close()
+        stop(proc)
