@@ -39,8 +39,8 @@ def _plant(notebooks: Path, text: str) -> str:
 
 
 def test_a_mistyped_cfr_section_is_caught(lesson_copy):
-    lid = _plant(lesson_copy, "Schools must answer within 10 days (34 CFR 300.302(a)).")
-    assert any(lid in p and "300.302(a)" in p for p in check_citations(CourseLayout(lesson_copy.parent)))
+    lid = _plant(lesson_copy, "Schools must answer within 10 days (34 CFR 300.902(a)).")
+    assert any(lid in p and "300.902(a)" in p for p in check_citations(CourseLayout(lesson_copy.parent)))
 
 
 def test_a_statute_claim_without_a_source_is_caught_and_passes_once_cited(lesson_copy):

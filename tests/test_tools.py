@@ -21,7 +21,8 @@ import pytest
 import yaml
 
 from course_lib import tools
-from course_lib.citations import _CFR, _USC, _covered, allowed_citations
+from course_lib.build.citations import _CFR, _USC, _covered, allowed_citations
+from course_lib.layout import CourseLayout
 from course_lib.store import ANSWERS_FILE
 from course_lib.tools.content import clean, load_tools
 from course_lib.tools.export import download_links, files, to_html, to_html_page, to_rtf, to_text
@@ -130,7 +131,7 @@ def _strings(value):
 
 
 def test_every_rule_the_tools_cite_is_on_the_checked_list():
-    cfr, usc = allowed_citations(ROOT / "notebooks")
+    cfr, usc = allowed_citations(CourseLayout(ROOT))
     texts = list(_strings(yaml.safe_load((TOOLS / "tools.yaml").read_text(encoding="utf-8"))))
     for nb in TOOLS.glob("*.ipynb"):
         texts += ["".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"]]

@@ -19,6 +19,7 @@ import ipywidgets as w
 from IPython.display import display
 
 from .. import current_mode, render, views
+from ..layout import find_layout
 from ..store import ANSWERS_FILE, ResponseStore
 from .content import EntryError, Field, Tools, clean, clean_all
 from .document import Document
@@ -56,13 +57,11 @@ def style_html() -> str:
 def tool_mode(folder: Path, mode: str | None) -> str:
     """``learn`` (entries saved), ``view`` (web view), ``grade`` or ``preview`` (nothing written).
 
-    The tools folder inside the course's own source (``notebooks/`` beside ``grading/``) is an
-    instructor's preview, so no entries file can ever land in the course or its release.
+    The tools folder inside one of the course's own copies (``notebooks/``, ``grading/``, ``build/``)
+    is an instructor's preview, so no entries file can ever land in the course or its editions.
     """
     mode = mode or current_mode()
-    folder = folder.resolve()
-    if mode == "learn" and folder.parent.name == "notebooks" and \
-            (folder.parent.parent / "grading" / "nbgrader_config.py").exists():
+    if mode == "learn" and (layout := find_layout(folder)) is not None and layout.owns(folder):
         mode = "preview"
     return mode
 
