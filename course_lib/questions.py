@@ -19,6 +19,7 @@ from typing import ClassVar
 from .reader import Reader
 
 MAX_REFLECTION_CHARS = 5000
+SKILLS = ("apply", "recall")
 
 
 class AnswerError(ValueError):
@@ -68,6 +69,7 @@ class Question:
     hints: tuple[str, ...] = ()
     points: float = 0
     why: str = ""
+    skill: str = ""  # graded only: "apply" (decide a case) or "recall" (remember a fact)
 
     kind: ClassVar[str] = ""
     instruction: ClassVar[str] = ""  # one line under the prompt, telling how to answer
@@ -94,7 +96,7 @@ class Question:
     def _read(cls, r: Reader, qid: str, graded: bool, keys: bool) -> Question:
         fields = ["kind", "prompt", "hint", cls.items_field, *cls.extra_fields]
         if graded:
-            fields += ["points"] + (["why"] if keys else [])
+            fields += ["points", "skill"] + (["why"] if keys else [])
         r.only(*fields)
         item_fields = ("id", "text") + ((cls.key_field, "feedback") if keys else ())
         items = r.items(cls.items_field, minimum=2)
@@ -109,7 +111,16 @@ class Question:
         return cls(id=qid, prompt=r.text("prompt"), options=options, graded=graded, key=key,
                    hints=tuple(r.text_list("hint", required=False)),
                    points=r.number("points") if graded else 0,
-                   why=r.text("why", "") if graded and keys else "", **extra)
+                   why=r.text("why", "") if graded and keys else "",
+                   skill=cls._read_skill(r) if graded else "", **extra)
+
+    @staticmethod
+    def _read_skill(r: Reader) -> str:
+        skill = r.text("skill")
+        if skill not in SKILLS:
+            r.fail(f"skill must be one of {list(SKILLS)}: does the question ask to apply a rule to a case, "
+                   "or to recall a fact?")
+        return skill
 
     @classmethod
     def _read_extra(cls, r: Reader) -> dict:

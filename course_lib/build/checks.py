@@ -44,9 +44,12 @@ def check_sources(layout: CourseLayout) -> list[str]:
         if content is not None:
             lessons[lid] = content
     problems += position_problems(lessons)
+    from . import curriculum
     from .citations import check_citations
 
-    return problems + check_citations(layout)
+    return (problems + check_citations(layout) + curriculum.topic_problems(layout)
+            + curriculum.question_problems(lessons) + curriculum.character_problems(layout)
+            + curriculum.citation_place_problems(layout))
 
 
 def lesson_problems(layout: CourseLayout, lid: str) -> tuple[list[str], LessonContent | None]:
