@@ -22,8 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("report", help="print each lesson's reading level and size (needs the test extra)")
     sub.add_parser("build", help="make the self-paced edition in build/self-paced/ (learners alone; the web view)")
     sub.add_parser("release", help="make the cohort edition in grading/release/ with nbgrader, and check it for leaks")
-    sub.add_parser("autograde", help="autograde every submission in grading/submitted/ (nbgrader)")
-    sub.add_parser("feedback", help="write feedback pages to grading/feedback/ (nbgrader)")
+    grade = sub.add_parser("autograde", help="autograde the hand-ins in grading/submitted/ (nbgrader, every core)")
+    grade.add_argument("--force", action="store_true", help="grade again hand-ins already graded and unchanged")
+    grade.add_argument("--learner", action="append", help="only this learner (may be given more than once)")
+    grade.add_argument("--lesson", action="append", help="only this lesson (may be given more than once)")
+    grade.add_argument("--workers", type=int, default=None, help="hand-ins graded at once (default: one per core)")
+    grade.add_argument("--time-budget", type=float, default=60.0, help="seconds one hand-in may take (default 60)")
+    grade.add_argument("--add-learners", action="store_true",
+                       help="grade folders of learners who are not in the class list, adding them to it")
+    fb = sub.add_parser("feedback", help="write feedback pages to grading/feedback/ (nbgrader)")
+    fb.add_argument("--lesson", action="append", help="only this lesson")
     grades = sub.add_parser("grades", help="export grades as CSV, one row per learner and lesson")
     grades.add_argument("--out", type=Path, default=None, help="default: grading/grades.csv")
     ws = sub.add_parser("workspace", help="make or update the learner workspace from the self-paced edition")
@@ -89,23 +97,32 @@ def _release(args) -> int:
 
 
 def _autograde(args) -> int:
-    done = instructor.autograde(find_course(args.root))
-    print(f"Autograded the submissions of {len(done)} lesson(s): "
-          + (", ".join(done) or "none found in grading/submitted/"))
-    return 0
+    report = instructor.autograde(find_course(args.root), force=args.force, learners=args.learner,
+                                  lessons=args.lesson, workers=args.workers, budget=args.time_budget,
+                                  add_learners=args.add_learners)
+    graded, failed = report.count("graded"), report.count("failed") + report.count("not graded")
+    print(f"Done in {report.seconds:.0f} s: {graded} graded, {report.count('unchanged')} unchanged, "
+          f"{failed} not graded.")
+    if report.problems:
+        print("\nProblems, by learner and lesson (also in the problems column of course grades):")
+        for o in report.problems:
+            flag = " [suspicious]" if o.handin.suspicious else ""
+            for problem in o.handin.problems:
+                print(f"- {o.handin.learner} · {o.handin.lesson}{flag}: {problem}")
+    return 2 if failed else 0
 
 
 def _feedback(args) -> int:
-    done = instructor.feedback(find_course(args.root))
-    print(f"Wrote feedback for {len(done)} lesson(s) to grading/feedback/")
+    done = instructor.feedback(find_course(args.root), args.lesson)
+    print(f"Wrote feedback pages for {len(done)} lesson(s) to grading/feedback/ "
+          "(nbgrader release_feedback hands them back)")
     return 0
 
 
 def _grades(args) -> int:
     layout = find_course(args.root)
-    out = args.out or layout.grades_csv
-    n = instructor.export_grades(layout, out)
-    print(f"Wrote {n} row(s) to {out}")
+    long, wide, n = instructor.export_grades(layout, args.out)
+    print(f"Wrote {n} row(s) to {long} and one row per learner to {wide}")
     return 0
 
 

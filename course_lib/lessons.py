@@ -74,6 +74,8 @@ class Lesson:
     # -- text blocks -----------------------------------------------------------------------
     def header(self):
         c = self.content
+        if self.mode == "grade":  # the title, for the grader and the learner's feedback page
+            return HTML(f"<div class='course-lesson-title'><h2>{escape(c.title)}</h2></div>")
         who = " and ".join(AUDIENCE_NAMES[a] for a in c.audiences)
         html = (f"<h1>{escape(c.title)}</h1><p>About {c.minutes} minutes · For {who}</p>"
                 f"<h2>What you will learn</h2><p>After this lesson you can:</p>{render.bullet_list(c.objectives)}")
@@ -298,7 +300,8 @@ def _written(r: Reflection, store: ResponseStore) -> str:
         body = "<p><em>No reflection was saved.</em></p>"
     else:
         body = f"<div style='white-space:pre-wrap;overflow-wrap:anywhere;max-width:48rem'>{escape(text)}</div>"
-    return f"<h3>Reflection</h3>{render.md(r.prompt)}<p><strong>The learner wrote:</strong></p>{body}"
+    return (f"<div class='course-written'><h3>Reflection</h3>{render.md(r.prompt)}"
+            f"<p><strong>The answer written:</strong></p>{body}</div>")
 
 
 class Here:

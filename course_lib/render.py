@@ -107,9 +107,9 @@ def graded_result(question, answer, earned: float | None = None, problem: str = 
         marked = question.mark(answer)
         earned = round(marked.fraction * points, 2) if earned is None else earned
         kind, said = verdict(marked.fraction), ""
+        notes = "".join(f"<li>{md_inline(line.why)}</li>" for line in marked.lines if line.why)
         chosen = (f"<p style='margin:0.3em 0 0'><strong>Your answer:</strong> "
-                  f"{md_inline(question.describe(answer))}</p>"
-                  + _ul("".join(f"<li>{md_inline(line.why)}</li>" for line in marked.lines if line.why)))
+                  f"{md_inline(question.describe(answer))}</p>" + (_ul(notes) if notes else ""))
     body = (f"{said}{chosen}<p style='margin:0.3em 0 0'><strong>Right answer:</strong> "
             f"{md_inline(question.describe(question.key))}</p>")
     if question.why:

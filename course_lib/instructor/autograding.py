@@ -1,0 +1,226 @@
+"""Autograde a whole class: every hand-in graded or reported, on every core, within a time budget.
+
+Steps: find the hand-ins and their problems (:mod:`.handins`); leave out those already graded and
+unchanged since (unless ``force``); make a clean copy of each; grade the copies with nbgrader on
+one worker per core (:mod:`.worker`), each hand-in with a time budget, a line of progress as each
+one finishes; keep a record of every hand-in (``grading/handins.json``) for the grades export.
+
+One bad hand-in never stops the others: a hand-in that nbgrader cannot grade, or that runs over
+its budget, is stopped, recorded as failed with the reason, and the rest go on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..files import atomic_write
+from ..layout import CourseLayout
+from . import gradebook
+from .handins import HandIn, find_handins, take_in
+
+RECORD = "handins.json"
+DEFAULT_BUDGET = 60.0  # seconds a hand-in may take, start to finish
+
+
+@dataclass
+class Outcome:
+    handin: HandIn
+    status: str  # graded | failed | not graded | unchanged
+    seconds: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    workers: int = 1
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def problems(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.handin.problems or o.status == "failed"]
+
+
+def record_path(layout: CourseLayout) -> Path:
+    return layout.grading / RECORD
+
+
+def read_record(layout: CourseLayout) -> dict[str, dict]:
+    try:
+        data = json.loads(record_path(layout).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def autograde(layout: CourseLayout, *, force: bool = False, learners: list[str] | None = None,
+              lessons: list[str] | None = None, workers: int | None = None, budget: float = DEFAULT_BUDGET,
+              add_learners: bool = False, say: Callable[[str], None] = print) -> Report:
+    started = time.monotonic()
+    gradebook.prepare_for_several_writers(layout)
+    handins = [h for h in find_handins(layout, set(gradebook.roster(layout)), add_learners)
+               if (not learners or h.learner in learners) and (not lessons or h.lesson in lessons)]
+    record = read_record(layout)
+    report = Report(workers=max(1, workers or os.cpu_count() or 1))
+    todo = []
+    for h in handins:
+        key = f"{h.learner}/{h.lesson}"
+        before = record.get(key, {})
+        graded_already = (layout.autograded / h.learner / h.lesson).is_dir() and before.get("status") == "graded"
+        if not h.gradable:
+            report.outcomes.append(Outcome(h, "not graded"))
+        elif graded_already and before.get("fingerprint") == h.fingerprint and not force:
+            report.outcomes.append(Outcome(h, "unchanged", detail=before.get("graded_at", "")))
+        else:
+            take_in(layout, h)
+            todo.append(h)
+    say(f"{len(handins)} hand-in(s) found: {len(todo)} to grade on {min(report.workers, max(1, len(todo)))} "
+        f"worker(s), {report.count('unchanged')} unchanged since last graded"
+        + (" (use --force to grade them again)" if report.count("unchanged") else "")
+        + (f", {report.count('not graded')} with a problem that stops grading" if report.count("not graded") else ""))
+    report.outcomes += _grade_all(layout, todo, report.workers, budget, add_learners, say)
+    report.seconds = time.monotonic() - started
+    _keep_record(layout, record, report)
+    return report
+
+
+def _grade_all(layout, todo: list[HandIn], n_workers: int, budget: float, create: bool, say) -> list[Outcome]:
+    if not todo:
+        return []
+    jobs: queue.Queue[HandIn] = queue.Queue()
+    for h in todo:
+        jobs.put(h)
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+    began = time.monotonic()
+
+    def done(outcome: Outcome) -> None:
+        with lock:
+            outcomes.append(outcome)
+            n, total = len(outcomes), len(todo)
+            per = (time.monotonic() - began) / n
+            left = per * (total - n)
+            eta = f" · about {left:.0f} s left" if total > n else ""
+            score = f": {outcome.detail}" if outcome.detail else ""
+            say(f"[{n}/{total}] {outcome.handin.learner} · {outcome.handin.lesson} {outcome.status}{score} "
+                f"({outcome.seconds:.1f} s){eta}")
+
+    threads = [threading.Thread(target=_work, args=(layout, jobs, budget, create, done), daemon=True)
+               for _ in range(min(n_workers, len(todo)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+class _Worker:
+    """A worker process (its own process group, so its kernels stop with it)."""
+
+    def __init__(self, layout: CourseLayout):
+        env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
+        self.proc = subprocess.Popen([sys.executable, "-m", "course_lib.instructor.worker", str(layout.grading)],
+                                     cwd=layout.grading, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        self.ready = self._read(120) is not None
+
+    def grade(self, handin: HandIn, create: bool, budget: float) -> dict | None:
+        self.proc.stdin.write(json.dumps({"lesson": handin.lesson, "learner": handin.learner, "create": create}) + "\n")
+        self.proc.stdin.flush()
+        return self._read(budget)
+
+    def _read(self, seconds: float) -> dict | None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.proc.stdout], [], [], left)
+            if not ready:
+                break
+            line = self.proc.stdout.readline()
+            if not line:
+                return None  # the worker died
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue  # a stray line on stdout
+        return None
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+
+def _work(layout: CourseLayout, jobs: queue.Queue, budget: float, create: bool, done) -> None:
+    worker = None
+    try:
+        while True:
+            try:
+                handin = jobs.get_nowait()
+            except queue.Empty:
+                return
+            if worker is None:
+                worker = _Worker(layout)
+            started = time.monotonic()
+            result = worker.grade(handin, create, budget) if worker.ready else None
+            seconds = time.monotonic() - started
+            if result is None:
+                worker.stop()
+                worker = None
+                why = (f"stopped after {budget:g} s (its time budget): grade it alone with "
+                       f"course autograde --learner {handin.learner} --lesson {handin.lesson}, or raise "
+                       "--time-budget" if seconds >= budget - 0.5 else "the grading process stopped unexpectedly")
+                handin.problems.append(f"could not be graded: {why}")
+                done(Outcome(handin, "failed", seconds))
+            elif not result.get("ok"):
+                handin.problems.append("nbgrader could not grade it: " + _last_line(result.get("error", "")))
+                done(Outcome(handin, "failed", seconds))
+            else:
+                done(Outcome(handin, "graded", seconds, _score(layout, handin)))
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
+def _last_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return lines[-1][:300] if lines else "no reason given"
+
+
+def _score(layout: CourseLayout, handin: HandIn) -> str:
+    try:
+        with gradebook.gradebook(layout) as gb:
+            auto, _manual, _cells = gradebook.points(gb.find_submission(handin.lesson, handin.learner))
+            auto_max = sum(c.max_score for n in gb.find_assignment(handin.lesson).notebooks for c in n.grade_cells
+                           if c.cell_type == "code")
+            return f"{auto:g} of {auto_max:g} automatic points"
+    except Exception:  # noqa: BLE001 - the score line is a courtesy; the grade is in the gradebook
+        return ""
+
+
+def _keep_record(layout: CourseLayout, record: dict, report: Report) -> None:
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    for o in report.outcomes:
+        key = f"{o.handin.learner}/{o.handin.lesson}"
+        if o.status == "unchanged":
+            continue
+        record[key] = {"status": o.status, "problems": o.handin.problems, "suspicious": o.handin.suspicious,
+                       "handed_in": o.handin.handed_in, "fingerprint": o.handin.fingerprint if o.status == "graded"
+                       else "", "graded_at": now if o.status == "graded" else record.get(key, {}).get("graded_at", ""),
+                       "seconds": round(o.seconds, 2)}
+    atomic_write(record_path(layout), json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False))

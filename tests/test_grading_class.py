@@ -1,0 +1,167 @@
+"""An instructor grades a real class with nbgrader: honest, broken and tampered hand-ins together.
+
+A hand-in is untrusted input: nothing in it may change its own grade, and one bad hand-in never
+stops the others. Every case below is handed in, graded with the course's commands (nbgrader
+underneath, on every core), and checked for its score or its reported problem."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from conftest import copy_course
+from grading_class import LEARNERS, STAMP, make_class, quick_hand_in, scores
+
+from course_lib import instructor
+from course_lib.layout import CourseLayout
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    layout = CourseLayout(copy_course(tmp_path_factory.mktemp("class")))
+    instructor.release(layout, say=lambda _line: None)
+    cls = make_class(layout)
+    lines = []
+    report = instructor.autograde(layout, say=lines.append)
+    instructor.feedback(layout)
+    instructor.export_grades(layout)
+    return cls, report, lines
+
+
+def test_every_hand_in_scores_what_its_saved_answers_earn_whatever_else_it_holds(graded):
+    cls, _report, _lines = graded
+    got = scores(cls.layout)
+    for (learner, lesson), points in cls.expected.items():
+        assert got[(learner, lesson)] == pytest.approx(points, abs=0.01), (learner, lesson)
+    lid = cls.layout.lesson_ids[0]
+    assert got[("ada", lid)] > 0 and got[("cheat", lid)] < got[("ada", lid)]
+    assert got[("shadow", lid)] == 0 and got[("forger", lid)] < got[("ada", lid)]
+
+
+def test_each_problem_is_named_per_learner_and_lesson_with_a_next_step(graded):
+    cls, report, _lines = graded
+    said = {}
+    for o in report.outcomes:  # a learner's stray copy of a lesson counts under that lesson too
+        said[(o.handin.learner, o.handin.lesson)] = said.get((o.handin.learner, o.handin.lesson), "") + " ".join(
+            o.handin.problems)
+    for key, words in cls.problems.items():
+        assert words in said.get(key, ""), (key, said.get(key))
+    lid = cls.layout.lesson_ids[0]
+    assert "Rename the folder" in said[("part", lid)]
+    assert said[("ada", lid)] == ""
+    suspicious = {(o.handin.learner, o.handin.lesson) for o in report.outcomes if o.handin.suspicious}
+    assert {("cheat", lid), ("shadow", lid), ("linker", lid), ("forger", lid)} <= suspicious
+    assert ("ada", lid) not in suspicious and ("blank", lid) not in suspicious
+
+
+def test_one_bad_hand_in_never_stops_the_others_and_each_gets_a_line_of_progress(graded):
+    cls, report, lines = graded
+    graded_ones = report.count("graded")
+    assert graded_ones == len(cls.expected) and report.count("failed") == 0
+    assert sum(line.startswith("[") for line in lines) == graded_ones
+    assert any("s left" in line for line in lines) and all("Traceback" not in line for line in lines)
+    assert report.workers >= 2 or __import__("os").cpu_count() == 1
+
+
+def test_the_csv_has_totals_maxima_points_apart_status_problems_and_the_time_handed_in(graded):
+    cls, _report, _lines = graded
+    with cls.layout.grades_csv.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    lid = cls.layout.lesson_ids[0]
+    by = {(r["learner_id"], r["lesson"]): r for r in rows}
+    ada = by[("ada", lid)]
+    assert ada["status"] == "needs manual grading" and ada["handed_in"] == STAMP
+    assert float(ada["auto_score"]) == float(ada["auto_max"]) > 0 and ada["manual_score"] == ""
+    assert float(ada["max_score"]) == float(ada["auto_max"]) + float(ada["manual_max"])
+    assert all(r["max_score"] for r in rows)  # a lesson not handed in shows its maximum too
+    assert float(ada["learner_total"]) == sum(float(r["score"] or 0) for r in rows if r["learner_id"] == "ada")
+    assert by[("cheat", lid)]["problems"].startswith("SUSPICIOUS")
+    assert by[("cheat", lid)]["last_name"] == "Smith, Jr." and by[("part", lid)]["first_name"] == "Zoë"
+    assert by[("adaa", lid)]["status"] == "not graded" and "class list" in by[("adaa", lid)]["problems"]
+    assert by[("blank", cls.layout.lesson_ids[-1])]["status"] in ("needs manual grading", "graded")
+    assert by[("cheat", cls.layout.lesson_ids[-1])]["status"] == "not handed in"
+    with cls.layout.grades_csv.with_name("grades-by-learner.csv").open(encoding="utf-8-sig", newline="") as f:
+        wide = {r["learner_id"]: r for r in csv.DictReader(f)}
+    assert set(LEARNERS) <= set(wide) and float(wide["ada"]["total"]) == float(ada["learner_total"])
+
+
+def test_feedback_a_parent_can_read_and_nothing_the_learner_should_not_see(graded):
+    cls, _report, _lines = graded
+    lid = cls.layout.lesson_ids[0]
+    page = (cls.layout.feedback / "part" / lid / f"{lid}.html").read_text(encoding="utf-8")
+    content = __import__("course_lib").load_lesson(cls.layout.lesson(lid))
+    first = next(iter(content.questions.values()))
+    assert first.prompt.split("\n")[0][:40] in page and "Your answer:" in page and "Right answer:" in page
+    assert first.why.split(" ")[0] in page and "Points:" in page
+    assert "Zoë’s answer" in page and "&lt;b&gt;markup&lt;/b&gt;" in page and "<b>markup" not in page
+    assert "pre-wrap" in page  # long text wraps
+    for secret in ("MARK SCHEME", "Rubric for the grader", "lesson.grade", "from course_lib", "In&nbsp;[",
+                   "http://", "https://", "mathjax", "<script"):
+        assert secret.lower() not in page.lower(), secret
+    assert sorted(p.name for p in (cls.layout.feedback / "part" / lid).iterdir()) == [f"{lid}.html"]
+
+
+def test_a_graders_comment_shows_as_text_even_when_it_looks_like_code(graded):
+    cls, _report, _lines = graded
+    from course_lib.instructor.gradebook import gradebook
+
+    lid = cls.layout.lesson_ids[0]
+    rid = next(iter(__import__("course_lib").load_lesson(cls.layout.lesson(lid)).reflections))
+    with gradebook(cls.layout) as gb:
+        comment = gb.find_comment(f"{rid}-rubric", lid, lid, "part")
+        comment.manual_comment = "Good <script>alert('x')</script> & clear."
+        grade = gb.find_grade(f"{rid}-rubric", lid, lid, "part")
+        grade.manual_score = 2
+        gb.db.commit()
+    instructor.feedback(cls.layout, [lid])
+    page = (cls.layout.feedback / "part" / lid / f"{lid}.html").read_text(encoding="utf-8")
+    assert "Good &lt;script&gt;alert('x')&lt;/script&gt; &amp; clear." in page and "<script" not in page
+    assert "Points for your reflection:</strong> 2 of" in page
+
+
+@pytest.fixture
+def small(tmp_path):
+    layout = CourseLayout(copy_course(tmp_path))
+    instructor.release(layout, say=lambda _line: None)
+    from course_lib.build.nbgrader import run_nbgrader
+
+    for learner in ("ada", "bo"):
+        run_nbgrader(layout, "db", "student", "add", learner)
+    return layout
+
+
+def test_regrading_takes_changed_hand_ins_skips_unchanged_ones_and_force_or_a_learner_regrades(small):
+    from learners import answer_key
+
+    lid = small.lesson_ids[0]
+    keys = answer_key(small.lesson(lid))
+    right = {q: k for q, (k, _p) in keys.items()}
+    quick_hand_in(small, "ada", lid, {})
+    quick_hand_in(small, "bo", lid, right)
+    first = instructor.autograde(small, say=lambda _l: None)
+    assert first.count("graded") == 2 and scores(small)[("ada", lid)] == 0
+    # the learner hands in again by hand (no new timestamp): it is seen and graded again
+    from grading_class import write_answers
+
+    write_answers(small.submitted / "ada" / lid, lid, right)
+    second = instructor.autograde(small, say=lambda _l: None)
+    assert second.count("graded") == 1 and second.count("unchanged") == 1
+    assert scores(small)[("ada", lid)] == sum(p for _k, p in keys.values())
+    assert instructor.autograde(small, say=lambda _l: None).count("graded") == 0
+    assert instructor.autograde(small, force=True, learners=["bo"], say=lambda _l: None).count("graded") == 1
+
+
+def test_a_hand_in_over_its_time_budget_is_stopped_reported_and_the_others_still_graded(small):
+    lid = small.lesson_ids[0]
+    quick_hand_in(small, "ada", lid, {})
+    quick_hand_in(small, "bo", lid, {})
+    report = instructor.autograde(small, budget=0.2, workers=1, say=lambda _l: None)
+    assert report.count("failed") == 2  # far too short a budget for any hand-in
+    assert all("time budget" in " ".join(o.handin.problems) for o in report.outcomes)
+    report = instructor.autograde(small, say=lambda _l: None)  # the default budget
+    assert report.count("graded") == 2
+    record = json.loads((small.grading / "handins.json").read_text())
+    assert {r["status"] for r in record.values()} == {"graded"}
