@@ -107,8 +107,9 @@ def test_each_lesson_links_home_glossary_and_its_neighbours_in_each_track(tmp_pa
     (lambda d: d["questions"]["ot-or-pt"]["items"][0].update(answer="pe"), "answer must be one of the category"),
     (lambda d: d["questions"]["ot-areas"]["options"][0].update(correct=True) or
         [o.pop("correct", None) for o in d["questions"]["ot-definition"]["options"]], "exactly one option"),
-    (lambda d: d["questions"].update(extra={"kind": "single", "points": 1, "prompt": "P?", "options": [
-        {"id": "a", "text": "A", "correct": True}, {"id": "b", "text": "B"}]}),
+    (lambda d: d["questions"].update(extra={"kind": "single", "points": 1, "skill": "apply", "prompt": "P?",
+                                            "options": [{"id": "a", "text": "A", "correct": True},
+                                                        {"id": "b", "text": "B"}]}),
      "defines questions.extra, but no cell shows it"),
     (lambda d: d["reflections"]["everyday-activity"].pop("rubric"), "missing field 'rubric'"),
 ])

@@ -79,6 +79,7 @@ questions:
   new-one:
     kind: single
     points: 3
+    skill: recall
     prompt: Which of these is a related service under the IDEA?
     options:
       - {id: a, text: Occupational therapy, correct: true}

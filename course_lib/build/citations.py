@@ -21,8 +21,9 @@ from ..layout import LESSON_FILE, CourseLayout
 
 _CFR = re.compile(r"\b((?:300|303|104|100|99)\.\d+)((?:\([a-z0-9]+\))*)")
 _USC = re.compile(r"\b(\d+) U\.S\.C\.\s*(?:§\s*)?(\d+[a-z]*)((?:\([a-z0-9]+\))*)")
-_CLAIM = re.compile(r"\b(IDEA|the law|federal law|federal rules?|Section 504|FERPA)\b[^.?!:]{0,60}?"
-                    r"\b(says?|requires?|gives?|guarantees?)\b", re.I)
+_CLAIM = re.compile(r"\b(IDEA|FERPA|(?i:the law|federal law|federal rules?|Section 504))\b[^.?!:]{0,60}?"
+                    r"\b(?i:(says?|requires?|gives?|guarantees?))\b")  # "IDEA" in capitals only: not "an idea"
+_OTHER_CFR = re.compile(r"\b((?!34 )\d+ CFR \d+\.\d+(?:\([a-z0-9]+\))*)")  # titles other than 34, e.g. 7 CFR
 _SOURCED = re.compile(r"CFR|U\.S\.C\.|Endrew|Source|\b(?:300|104|99)\.\d+")
 
 
@@ -90,6 +91,7 @@ def check_citations(layout: CourseLayout) -> list[str]:
                         if not _covered(m.group(1) + m.group(2), cfr)}
             unknown |= {f"{m.group(1)} U.S.C. {m.group(2)}{m.group(3)}" for m in _USC.finditer(text)
                         if not _covered(f"{m.group(1)} U.S.C. {m.group(2)}{m.group(3)}", usc)}
+            unknown |= {m.group(1) for m in _OTHER_CFR.finditer(text) if not _covered(m.group(1), cfr)}
         for text in texts(folder, claims_only=True):
             claims = [m for m in _CLAIM.finditer(text) if not text[m.end():].lstrip().startswith("?")]
             if claims and not _SOURCED.search(text):

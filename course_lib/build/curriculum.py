@@ -124,7 +124,10 @@ def citation_place_problems(layout: CourseLayout) -> list[str]:
 
 
 def _speech_texts(folder: Path):
-    data = yaml.safe_load((folder / "lesson.yaml").read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load((folder / "lesson.yaml").read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return  # reported by the data checks
     for scenario in (data.get("scenarios") or {}).values():
         for step in (scenario.get("steps") or {}).values():
             yield str(step.get("text", ""))

@@ -30,9 +30,10 @@ def _link(outline: Outline, lesson_id: str, prefix: str) -> str:
 
 
 def home_cells(outline: Outline, progress: bool, tools: list[str]) -> list[str]:
+    minutes = sorted(lesson.minutes for lesson in outline.lessons.values())
     lines = [f"# {outline.title}\n\n{outline.summary}\n\n"
-             "Choose your track below and take the lessons in order. Each lesson takes 30 to 40 "
-             "minutes. Every answer is given with buttons and boxes: you never need to write code. "
+             f"Choose your track below and take the lessons in order. Each lesson takes {minutes[0]} to "
+             f"{minutes[-1]} minutes. Every answer is given with buttons and boxes: you never need to write code. "
              f"Words you may not know are explained in the [glossary]({GLOSSARY})."]
     if progress:
         lines[0] += f" To see which lessons you have finished, open [My progress]({PROGRESS})."
