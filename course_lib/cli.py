@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--port", type=int, default=8888)
     view = sub.add_parser("view", help="serve the read-only web view with Voila on 127.0.0.1")
     view.add_argument("--port", type=int, default=8866)
+    view.add_argument("--host", action="append", default=[], metavar="NAME",
+                      help="a public host name the view answers to (e.g. behind a reverse proxy); repeatable")
+    view.add_argument("--max-kernels", type=int, default=None,
+                      help="most kernels alive at once (default 40; 0: no limit)")
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -155,11 +159,12 @@ def _start(args) -> int:
 
 def _view(args) -> int:
     from .build import SELF_PACED, run
-    from .web import serve
+    from .web import MAX_KERNELS, serve
 
     layout = find_course(args.root)
     run(SELF_PACED, layout)
-    return serve(layout, port=args.port)
+    cap = MAX_KERNELS if args.max_kernels is None else args.max_kernels
+    return serve(layout, port=args.port, hosts=tuple(args.host), max_kernels=cap)
 
 
 COMMANDS = {"check": _check, "report": _report, "build": _build, "release": _release, "autograde": _autograde,

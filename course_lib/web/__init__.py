@@ -4,8 +4,10 @@ Standalone Voila, not the ``/voila`` extension inside JupyterLab, because only s
 Voila refuses code execution requests from the browser. The kernels it starts get
 ``COURSE_READONLY=1``, so no answer given in a browser is written anywhere. The "course"
 template is Voila's lab template without its links to public CDNs, so a page makes no
-request to any host but the course's own server. :mod:`course_lib.web.server` is Voila with
-one fix, so that closing a tab frees its kernel.
+request to any host but the course's own server. :mod:`course_lib.web.server` is Voila
+hardened for strangers: checked Host and Origin, a kernel only for a real page view and within
+caps, each kernel reachable only from the browser session that opened it, no traceback sent,
+security headers (docs/web-view.md).
 """
 
 from __future__ import annotations
@@ -19,19 +21,33 @@ TUNED_CONFIG = TEMPLATE_ROOT / "tuned"  # holds voila.json, the settings that ma
 
 
 # Idle kernels are shut down after this long, even with the tab still open, so a forgotten tab
-# does not hold memory forever. A visitor who comes back reloads the page.
-IDLE_KERNEL_SECONDS = 20 * 60
+# does not hold memory forever; the page then says so and offers to reload. "Idle" means no
+# click at all: a visitor who reads a whole 30-40 minute lesson before answering, or is called
+# away for a while, still has a working page. The kernel cap, not this, bounds the memory.
+IDLE_KERNEL_SECONDS = 60 * 60
+
+# Caps on kernels (course_lib.web.kernels explains each). 40 kernels are about 2.3 GiB at 57 MiB
+# each; the benchmark is to size this for the machine.
+MAX_KERNELS = 40  # alive at once, preheated ones included
+MAX_KERNELS_PER_VISITOR = 4  # per browser session (home, a lesson, the glossary, one more)
+MAX_KERNELS_PER_ADDRESS = 20  # per X-Forwarded-For address: a classroom behind one school router fits
+UNCLAIMED_KERNEL_SECONDS = 180  # a page that never connects to its kernel (a script) loses it
 
 
 def voila_command(release: Path, port: int = 8866, tuned: bool = True, idle_seconds: int = IDLE_KERNEL_SECONDS,
-                  cull_interval: int = 60) -> tuple[list[str], dict[str, str]]:
+                  cull_interval: int = 60, hosts: tuple[str, ...] = (), max_kernels: int = MAX_KERNELS,
+                  max_kernels_per_visitor: int = MAX_KERNELS_PER_VISITOR,
+                  max_kernels_per_address: int = MAX_KERNELS_PER_ADDRESS,
+                  unclaimed_seconds: int = UNCLAIMED_KERNEL_SECONDS) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that serve ``release`` read-only on 127.0.0.1:``port``.
 
     ``tuned`` reads ``tuned/voila.json``: one kernel per page started and already run (Voila's
     "preheated" kernel pool), so a visitor does not wait for a kernel; and the widget code under
     /voila/labextensions/ (its file names carry a content hash) kept by the browser, where Voila
     makes the browser ask for it again on every page. ``tuned=False`` is Voila's default
-    configuration, kept for the benchmark's comparison.
+    configuration, kept for the benchmark's comparison (the hardening stays on in both).
+    ``hosts`` are the public names the server answers to besides 127.0.0.1 and localhost (a
+    reverse proxy's); the caps are explained in :mod:`course_lib.web.kernels`.
     """
     env = dict(os.environ)
     env["COURSE_READONLY"] = "1"
@@ -52,13 +68,18 @@ def voila_command(release: Path, port: int = 8866, tuned: bool = True, idle_seco
         f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=True",
+        f"--CourseKernelManager.max_kernels={max_kernels}",
+        f"--CourseKernelManager.max_kernels_per_visitor={max_kernels_per_visitor}",
+        f"--CourseKernelManager.max_kernels_per_address={max_kernels_per_address}",
+        f"--CourseKernelManager.unclaimed_kernel_seconds={unclaimed_seconds}",
+        *(f"--CourseVoila.allowed_hosts={host}" for host in hosts),
     ]
     if tuned:
         cmd.append(f"--Voila.config_file_paths={TUNED_CONFIG}")
     return cmd, env
 
 
-def serve(layout, port: int = 8866) -> int:
-    cmd, env = voila_command(layout.self_paced, port)
+def serve(layout, port: int = 8866, hosts: tuple[str, ...] = (), max_kernels: int = MAX_KERNELS) -> int:
+    cmd, env = voila_command(layout.self_paced, port, hosts=hosts, max_kernels=max_kernels)
     print(f"Serving the read-only course at http://127.0.0.1:{port}/ - press Ctrl+C to stop.")
     os.execve(sys.executable, cmd, env)

@@ -1,30 +1,52 @@
-"""Standalone Voila with one fix: a closed tab gives its kernel back at once.
+"""Standalone Voila, hardened for strangers on the internet (docs/web-view.md explains each part).
 
-When a tab closes, Voila's page asks the server to shut its kernel down and sends the value of
-the ``_xsrf`` cookie, which the server checks. Voila 0.5 sets that cookie only on its directory
-pages, so for a visitor who came straight to a lesson (a link, a bookmark) the request was
-refused and the kernel kept its memory until the idle cull (voila-dashboards/voila#1458).
-Lesson pages here set the cookie too. Run as ``python -m course_lib.web.server``, with Voila's
-own command-line options.
+* :mod:`~course_lib.web.gate`: Host, Origin and kernel ownership checked before any handler;
+* :mod:`~course_lib.web.visits`: a kernel only for a real page view, within the caps;
+* :mod:`~course_lib.web.kernels`: the caps, who owns which kernel, unclaimed kernels ended;
+* :mod:`~course_lib.web.channels`: no error or stderr message reaches the browser;
+* :mod:`~course_lib.web.responses`: security headers, the course's own error pages.
+
+Run as ``python -m course_lib.web.server``, with Voila's own command-line options and
+``--CourseVoila.allowed_hosts=...`` and ``--CourseKernelManager.max_kernels=...`` (and the
+other settings in :mod:`course_lib.web.kernels`).
 """
 
 from __future__ import annotations
 
+from tornado.routing import Rule
+from traitlets import List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from .channels import ChannelsHandler
+from .gate import Gate, Refusal, allowed_hosts
+from .kernels import CourseKernelManager
+from .responses import course_responses
+from .visits import LessonHandler
 
-class LessonHandler(TornadoVoilaHandler):
-    """Voila's page handler, which also sets the ``_xsrf`` cookie the page sends when it closes."""
-
-    async def prepare(self, **kwargs):
-        await super().prepare(**kwargs)
-        self.xsrf_token  # noqa: B018 - reading the token is what sets the cookie
+_OURS = {TornadoVoilaHandler: LessonHandler, VoilaKernelWebsocketHandler: ChannelsHandler}
 
 
 class CourseVoila(Voila):
+    allowed_hosts = List(Unicode(), config=True,
+                         help="Host names (host or host:port) served besides 127.0.0.1:PORT and localhost:PORT, "
+                              "e.g. the public name a reverse proxy forwards with its Host header.")
+    classes = [*Voila.classes, CourseKernelManager]
+
+    def init_settings(self) -> dict:
+        self.voila_configuration.multi_kernel_manager_class = CourseKernelManager
+        settings = super().init_settings()
+        settings["xsrf_cookie_kwargs"] = {"samesite": "Strict"}  # the page's script reads it: not HttpOnly
+        self.identity_provider.cookie_options = {**self.identity_provider.cookie_options, "samesite": "Strict"}
+        return settings
+
     def init_handlers(self) -> list:
-        return [(h[0], LessonHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h for h in super().init_handlers()]
+        """Voila's handlers with two of ours in their place, behind the gate; and every response's headers."""
+        gate = Gate(self.server_url, lambda: allowed_hosts(self.allowed_hosts, self.port), self.kernel_manager.owner)
+        self.app.add_transform(course_responses(self.base_url))
+        handlers = [(h[0], _OURS.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
+        return [Rule(gate, Refusal), *handlers]
 
 
 main = CourseVoila.launch_instance

@@ -1,0 +1,81 @@
+"""What every response leaving the server carries, and what an error response may say.
+
+Security headers go on every response, whichever handler made it (Voila's, jupyter_server's,
+tornado's own 404): a Content-Security-Policy that runs only the course's own script files
+(the template has no inline script, so no 'unsafe-inline' and no 'unsafe-eval' for scripts),
+images also as ``data:`` URLs (lessons embed their pictures and downloads that way), no
+framing by other sites, no Referer sent elsewhere.
+
+An error page in HTML is replaced by the course's own (plain words, a link home); a 5xx answer
+of any kind loses its body, so no traceback or server path can leave in it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tornado import httputil
+from tornado.web import OutputTransform
+
+from . import pages
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",  # widgets set style attributes
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "media-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+OWN_PAGE = "X-Course-Page"  # set by the course's handlers on their own pages; never sent
+
+
+def course_responses(base_url: str) -> type[OutputTransform]:
+    """The transform class for a server whose course home is under ``base_url``."""
+    home = base_url + "voila/render/index.ipynb"
+
+    class CourseResponses(OutputTransform):
+        def __init__(self, request: httputil.HTTPServerRequest) -> None:
+            self.silenced = False
+
+        def transform_first_chunk(self, status_code: int, headers: httputil.HTTPHeaders, chunk: bytes,
+                                  finishing: bool) -> tuple[int, httputil.HTTPHeaders, bytes]:
+            for name, value in SECURITY_HEADERS.items():
+                headers[name] = value
+            headers.pop("Server", None)
+            own = headers.pop(OWN_PAGE, None)
+            if status_code < 400 or own:
+                return status_code, headers, chunk
+            kind = headers.get("Content-Type", "")
+            if kind.startswith("text/html"):
+                chunk = pages.error(status_code, home).encode()
+                headers["Content-Type"] = "text/html; charset=UTF-8"
+            elif status_code >= 500:
+                chunk = json.dumps({"message": "Something went wrong on the server."}).encode()
+                headers["Content-Type"] = "application/json"
+            else:
+                return status_code, headers, chunk
+            self.silenced = not finishing  # a body being streamed: drop the rest of it
+            if finishing:
+                headers["Content-Length"] = str(len(chunk))
+            else:
+                headers.pop("Content-Length", None)
+            return status_code, headers, chunk
+
+        def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
+            return b"" if self.silenced else chunk
+
+    return CourseResponses
