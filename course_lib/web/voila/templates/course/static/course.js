@@ -103,4 +103,26 @@
     });
   }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ["class"]});
   document.addEventListener("DOMContentLoaded", function () { findLive(document.body); });
+
+  // -- 4. Focus after a story choice ---------------------------------------------------------
+  // The button a learner pressed is replaced by the next step; without this, focus would fall to
+  // the top of the page. It goes to the new step's text (or, after a choice, to Continue).
+  var story = null, since = 0, stepChanged = false;
+  ["click", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var found = event.target.closest && event.target.closest(".course-scenario");
+      if (found) { story = found; since = Date.now(); stepChanged = false; }
+    }, true);
+  });
+  new MutationObserver(function (changes) {
+    if (!story || Date.now() - since > 5000) return;
+    changes.forEach(function (change) {
+      if (story.contains(change.target) && change.target.closest(".course-step")) stepChanged = true;
+    });
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;  // focus is still somewhere
+    var target = stepChanged ? story.querySelector(".course-step-text")
+                             : story.querySelector(".course-choice, .widget-button");
+    if (target) { target.focus(); story = null; }
+  }).observe(document.documentElement, {subtree: true, childList: true});
 })();
