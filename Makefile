@@ -46,13 +46,14 @@ check: setup
 lint: setup
 	$(BIN)/ruff check .
 
-# Browser tests drive Debian's chromium. Installed here when we are root (CI); otherwise
-# install it yourself (sudo apt-get install chromium) or those tests are skipped locally.
+# Browser tests drive Debian's chromium; the PostgreSQL gradebook test starts Debian's postgresql.
+# Installed here when we are root (CI); otherwise install them yourself
+# (sudo apt-get install chromium postgresql) or those tests are skipped locally.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "note: /usr/bin/chromium not found; browser tests will be skipped (sudo apt-get install chromium)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	  else echo "note: chromium or postgresql missing; their tests will be skipped (sudo apt-get install chromium postgresql)"; fi; \
 	fi
 
 test: setup browser lint

@@ -26,6 +26,7 @@ CITATIONS_FILE = "citations.yaml"
 ALT_TEXT_FILE = "alt-text.yaml"
 NBGRADER_CONFIG = "nbgrader_config.py"
 TOOLS = "tools"
+COURSE_HOME = "00-course-home"  # the cohort edition's course pages, an nbgrader assignment of their own
 HOME = "index.ipynb"
 GLOSSARY = "glossary.ipynb"
 PROGRESS = "progress.ipynb"

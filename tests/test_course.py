@@ -172,14 +172,15 @@ def test_keys_a_learner_could_guess_by_position_are_reported(tmp_path):
 @pytest.mark.slow
 def test_every_edition_has_a_course_home_and_glossary_and_every_link_leads_somewhere(released_course):
     outline = load_outline(released_course.notebooks)
-    for edition in (released_course.release, released_course.self_paced):
-        home = json.loads((edition / "index.ipynb").read_text())
+    for edition, pages, up in ((released_course.release, released_course.release / "00-course-home", "../"),
+                               (released_course.self_paced, released_course.self_paced, "")):
+        home = json.loads((pages / "index.ipynb").read_text())
         text = "\n".join("".join(c["source"]) for c in home["cells"])
         for track in outline.tracks.values():
             assert f"## {track.title}" in text
             listed = LINK.findall(text.split(f"## {track.title}")[1].split("\n## ")[0])
-            assert listed == [f"{lid}/{lid}.ipynb" for lid in track.lessons]
-        glossary = "".join("".join(c["source"]) for c in json.loads((edition / "glossary.ipynb").read_text())["cells"])
+            assert listed == [f"{up}{lid}/{lid}.ipynb" for lid in track.lessons]
+        glossary = "".join("".join(c["source"]) for c in json.loads((pages / "glossary.ipynb").read_text())["cells"])
         for term in outline.glossary():
             assert f"<dt>{term}</dt>" in glossary.replace("&#x27;", "'")
         pages = [p for p in edition.rglob("*.ipynb")]

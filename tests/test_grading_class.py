@@ -165,3 +165,41 @@ def test_a_hand_in_over_its_time_budget_is_stopped_reported_and_the_others_still
     assert report.count("graded") == 2
     record = json.loads((small.grading / "handins.json").read_text())
     assert {r["status"] for r in record.values()} == {"graded"}
+
+
+@pytest.mark.browser
+def test_in_formgrader_the_reflection_and_the_rubric_read_without_sideways_scrolling(graded, browser, tmp_path):
+    """The grader's view (nbgrader's formgrader, in a real Jupyter server): the learner's long
+    reflection wraps, and the rubric stands beside it."""
+    import subprocess
+    import sys
+
+    from conftest import free_port, stop
+    from webtools import wait_for_http
+
+    from course_lib.build.nbgrader import nbgrader_env
+    from course_lib.instructor.gradebook import gradebook
+
+    cls, _report, _lines = graded
+    lid = cls.layout.lesson_ids[0]
+    with gradebook(cls.layout) as gb:
+        submission = gb.find_submission_notebook(lid, lid, "part").id
+    port = free_port()
+    with (tmp_path / "server.log").open("w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "jupyter", "server", f"--port={port}", "--ip=127.0.0.1",
+                                   "--IdentityProvider.token=", "--ServerApp.password=", "--no-browser",
+                                   "--allow-root", f"--ServerApp.root_dir={cls.layout.grading}"],
+                                  cwd=cls.layout.grading, env=nbgrader_env(), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/formgrader/submissions/{submission}/"
+        wait_for_http(url, server, tmp_path / "server.log")
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url, timeout=60_000)
+        page.get_by_text("The answer written").first.wait_for(timeout=60_000)
+        assert page.get_by_text("Rubric for the grader").first.is_visible()
+        written = page.locator(".course-written").first
+        assert written.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert "long long long" in written.inner_text()
+    finally:
+        stop(server)

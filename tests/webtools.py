@@ -77,6 +77,22 @@ def wait_for(condition, seconds: float, every: float = 0.3) -> bool:
     return True
 
 
+def wait_for_http(url: str, server: subprocess.Popen, log, seconds: float = 90) -> None:
+    """Wait until ``url`` answers (any status); fail with the server's log if it never does."""
+    import pytest
+
+    if not wait_for(lambda: server.poll() is not None or _up(url), seconds) or server.poll() is not None:
+        pytest.fail(f"the server did not answer {url}:\n" + log.read_text()[-3000:])
+
+
+def _up(url: str) -> bool:
+    try:
+        fetch(url, timeout=5)
+        return True
+    except OSError:
+        return False
+
+
 def comm_msg(comm_id, data, session: str) -> bytes:
     """A widget (comm) message from a page to the kernel, in Jupyter's v1 websocket format."""
     header = {"msg_id": uuid.uuid4().hex, "msg_type": "comm_msg", "username": "visitor", "session": session,

@@ -4,8 +4,8 @@ Each command is an ordered list of steps; each step is one function in the modul
 idea, takes the course layout, and returns one line saying what it did. A step that finds a
 problem raises :class:`BuildError`, and the command stops there::
 
-    release     = check the sources → write nbgrader's source → generate with nbgrader
-                  → withhold the keys → write the pages → scan the release for leaks
+    release     = check the sources → write nbgrader's source (lessons and course pages)
+                  → generate with nbgrader → withhold the keys → scan the release for leaks
     self-paced  = check the sources → write the self-paced edition
 
 Only the command line imports this package: a lesson's kernel never does (it needs nbformat and
@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..layout import CourseLayout
+from ..layout import COURSE_HOME, CourseLayout
 from .checks import check_sources
-from .editions import withhold_keys, write_nbgrader_source, write_release_pages, write_self_paced
+from .editions import withhold_keys, write_nbgrader_source, write_self_paced
 from .leaks import scan_release
 from .nbgrader import run_nbgrader
 
@@ -38,10 +38,11 @@ def check_the_sources(layout: CourseLayout) -> str:
 
 
 def generate_with_nbgrader(layout: CourseLayout) -> str:
-    """nbgrader makes the student version of each lesson (solutions and hidden tests removed)."""
-    for lid in layout.lesson_ids:
-        run_nbgrader(layout, "generate_assignment", lid, "--force")
-    return f"nbgrader generated {len(layout.lesson_ids)} lessons in {layout.release}"
+    """nbgrader makes the student version of each lesson (solutions and hidden tests removed), and
+    of the course pages' assignment."""
+    for assignment in (COURSE_HOME, *layout.lesson_ids):
+        run_nbgrader(layout, "generate_assignment", assignment, "--force")
+    return f"nbgrader generated {len(layout.lesson_ids)} lessons and the course pages in {layout.release}"
 
 
 def scan_for_leaks(layout: CourseLayout) -> str:
@@ -51,7 +52,7 @@ def scan_for_leaks(layout: CourseLayout) -> str:
 
 
 RELEASE: tuple[Step, ...] = (check_the_sources, write_nbgrader_source, generate_with_nbgrader, withhold_keys,
-                             write_release_pages, scan_for_leaks)
+                             scan_for_leaks)
 SELF_PACED: tuple[Step, ...] = (check_the_sources, write_self_paced)
 
 

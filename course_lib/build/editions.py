@@ -18,13 +18,14 @@ import yaml
 
 from ..content import dump, parse_lesson, read_raw, with_edition
 from ..files import atomic_write
-from ..layout import ALT_TEXT_FILE, COURSE_FILE, LESSON_FILE, TOOLS, CourseLayout
+from ..layout import ALT_TEXT_FILE, COURSE_FILE, COURSE_HOME, LESSON_FILE, CourseLayout
 from ..outline import Outline, load_outline
 from . import notebooks as nbs
-from .pages import navigation, tool_navigation, write_pages
+from .pages import COHORT_PLACES, SELF_PACED_PLACES, Places, navigation, tool_navigation, write_pages
 
 
-def write_lesson(layout: CourseLayout, outline: Outline, lid: str, dest_root: Path, edition: str) -> Path:
+def write_lesson(layout: CourseLayout, outline: Outline, lid: str, dest_root: Path, edition: str,
+                 places: Places = SELF_PACED_PLACES) -> Path:
     """One lesson folder of an edition: its data (with or without keys), its notebook, its pictures."""
     raw = read_raw(layout.lesson(lid))
     content = parse_lesson(raw, f"{lid}/{LESSON_FILE}")
@@ -39,7 +40,7 @@ def write_lesson(layout: CourseLayout, outline: Outline, lid: str, dest_root: Pa
     nbs.self_contained(nb)
     if edition == "source":
         nbs.grading_cells(nb, content)
-    nbs.add_navigation(nb, navigation(outline, lid))
+    nbs.add_navigation(nb, navigation(outline, lid, places))
     if edition == "source":
         nbs.lock_cells(nb)
     nbs.mark_course_notebook(nb, lesson=lid)
@@ -58,20 +59,22 @@ def _copy_pictures(layout: CourseLayout, names: list[str], dest: Path) -> None:
     atomic_write(dest / ALT_TEXT_FILE, yaml.safe_dump({n: alt[n] for n in names}, allow_unicode=True, width=100))
 
 
-def write_tools(layout: CourseLayout, dest_root: Path) -> list[str]:
-    """The tools folder (letters and sheets), with navigation; returns its pages' file names."""
+def write_tools(layout: CourseLayout, pages_folder: Path, places: Places) -> list[str]:
+    """The tools (letters and sheets), with navigation, where ``places`` keeps them; returns their
+    pages' file names."""
     if not layout.tools.is_dir():
         return []
-    dest = dest_root / TOOLS
-    if dest.exists():
+    dest = pages_folder / places.tools
+    if places.tools and dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(layout.tools, dest, ignore=shutil.ignore_patterns("my-answers*", "*.ipynb", ".ipynb_checkpoints"))
+    shutil.copytree(layout.tools, dest, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("my-answers*", "*.ipynb", ".ipynb_checkpoints"))
     pages = []
     for path in sorted(layout.tools.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         nbs.self_contained(nb)
-        nbs.add_navigation(nb, tool_navigation())
-        nbs.mark_course_notebook(nb, **(nb.metadata.get("course") or {"page": f"{TOOLS}/{path.stem}"}))
+        nbs.add_navigation(nb, tool_navigation(places))
+        nbs.mark_course_notebook(nb, **(nb.metadata.get("course") or {"page": f"tools/{path.stem}"}))
         atomic_write(dest / path.name, nbformat.writes(nb) + "\n")
         pages.append(path.name)
     return pages
@@ -79,11 +82,18 @@ def write_tools(layout: CourseLayout, dest_root: Path) -> list[str]:
 
 # -- the steps ---------------------------------------------------------------------------------------
 def write_nbgrader_source(layout: CourseLayout) -> str:
+    """The lessons, and the course pages as an assignment of their own (``00-course-home``), so that
+    learners who fetch lessons through nbgrader's exchange can fetch the home, glossary and tools."""
     outline = load_outline(layout.notebooks)
     for lid in outline.lessons:
-        write_lesson(layout, outline, lid, layout.source, "source")
+        write_lesson(layout, outline, lid, layout.source, "source", COHORT_PLACES)
     _remove_stale(layout.source, outline)
-    return f"wrote nbgrader's source for {len(outline.lessons)} lessons in {layout.source}"
+    home = layout.source / COURSE_HOME
+    if home.exists():
+        shutil.rmtree(home)
+    tools = write_tools(layout, home, COHORT_PLACES)
+    write_pages(outline, home, progress=False, tools=tools, places=COHORT_PLACES)
+    return f"wrote nbgrader's source for {len(outline.lessons)} lessons and the course pages in {layout.source}"
 
 
 def withhold_keys(layout: CourseLayout) -> str:
@@ -97,12 +107,6 @@ def withhold_keys(layout: CourseLayout) -> str:
     return f"withheld the answer keys of {done} lessons from the release"
 
 
-def write_release_pages(layout: CourseLayout) -> str:
-    tools = write_tools(layout, layout.release)
-    write_pages(load_outline(layout.notebooks), layout.release, progress=False, tools=tools)
-    return "wrote the course home, the glossary and the tools into the release"
-
-
 def write_self_paced(layout: CourseLayout) -> str:
     outline = load_outline(layout.notebooks)
     dest = layout.self_paced
@@ -111,13 +115,13 @@ def write_self_paced(layout: CourseLayout) -> str:
         write_lesson(layout, outline, lid, dest, "self-paced")
     _remove_stale(dest, outline)
     shutil.copy2(layout.course_file, dest / COURSE_FILE)
-    tools = write_tools(layout, dest)
-    write_pages(outline, dest, progress=True, tools=tools)
+    tools = write_tools(layout, dest, SELF_PACED_PLACES)
+    write_pages(outline, dest, progress=True, tools=tools, places=SELF_PACED_PLACES)
     return f"wrote the self-paced edition ({len(outline.lessons)} lessons) in {dest}"
 
 
 def _remove_stale(dest_root: Path, outline: Outline) -> None:
     """A lesson removed from the course leaves no old copy behind in a generated edition."""
     for folder in dest_root.iterdir():
-        if folder.is_dir() and folder.name[:1].isdigit() and folder.name not in outline.lessons:
+        if folder.is_dir() and folder.name[:1].isdigit() and folder.name not in (*outline.lessons, COURSE_HOME):
             shutil.rmtree(folder)

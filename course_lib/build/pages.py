@@ -7,13 +7,14 @@ notebook) and in Voila (which renders it). Each edition gets only links to pages
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 import nbformat
 
 from ..files import atomic_write
-from ..layout import GLOSSARY, HOME, PROGRESS, TOOLS
+from ..layout import COURSE_HOME, GLOSSARY, HOME, PROGRESS, TOOLS
 from ..outline import Outline
 from .notebooks import KERNELSPEC, mark_course_notebook, self_contained
 
@@ -24,12 +25,40 @@ TOOL_PAGES = {  # file in notebooks/tools/: how the home page names it
 }
 
 
+@dataclass(frozen=True)
+class Places:
+    """Where an edition keeps its course pages (home, glossary, tools), so its links lead somewhere.
+
+    The self-paced edition keeps them at its top, beside the lessons, with the tools in ``tools/``.
+    The cohort edition keeps them in an assignment of their own, ``00-course-home``, tools beside
+    them: nbgrader's exchange hands out assignments only, so that is how they reach learners."""
+
+    pages: str = ""  # the pages' folder, from the edition's top ("" or "00-course-home/")
+    tools: str = f"{TOOLS}/"  # the tools' folder, from the pages' folder
+
+    @property
+    def lesson_to_pages(self) -> str:
+        return f"../{self.pages}"
+
+    @property
+    def pages_to_lessons(self) -> str:
+        return "../" if self.pages else ""
+
+    @property
+    def tools_to_pages(self) -> str:
+        return "../" if self.tools else ""
+
+
+SELF_PACED_PLACES = Places()
+COHORT_PLACES = Places(pages=f"{COURSE_HOME}/", tools="")
+
+
 def _link(outline: Outline, lesson_id: str, prefix: str) -> str:
     lesson = outline.lessons[lesson_id]
     return f"[{lesson.title}]({prefix}{lesson_id}/{lesson_id}.ipynb)"
 
 
-def home_cells(outline: Outline, progress: bool, tools: list[str]) -> list[str]:
+def home_cells(outline: Outline, progress: bool, tools: list[str], places: Places = SELF_PACED_PLACES) -> list[str]:
     minutes = sorted(lesson.minutes for lesson in outline.lessons.values())
     lines = [f"# {outline.title}\n\n{outline.summary}\n\n"
              f"Choose your track below and take the lessons in order. Each lesson takes {minutes[0]} to "
@@ -40,11 +69,13 @@ def home_cells(outline: Outline, progress: bool, tools: list[str]) -> list[str]:
     for track in outline.tracks.values():
         items = [f"## {track.title}", "", track.intro, ""]
         for n, lid in enumerate(track.lessons, 1):
-            items.append(f"{n}. {_link(outline, lid, '')} (about {outline.lessons[lid].minutes} minutes)")
+            items.append(f"{n}. {_link(outline, lid, places.pages_to_lessons)} "
+                         f"(about {outline.lessons[lid].minutes} minutes)")
         lines.append("\n".join(items))
     if tools:
         lines.append("## Tools to take away\n\nLetters and sheets you fill in, then print or download:\n\n"
-                     + "\n".join(f"- [{TOOL_PAGES.get(name, Path(name).stem)}]({TOOLS}/{name})" for name in tools))
+                     + "\n".join(f"- [{TOOL_PAGES.get(name, Path(name).stem)}]({places.tools}{name})"
+                                  for name in tools))
     lines.append("## About this course\n\nEvery statement about the law or about therapy practice says where it "
                  "comes from, for example \"34 CFR 300.34(c)(6)\", a section of the federal rules for the "
                  "IDEA (the Individuals with Disabilities Education Act). This course is general information, "
@@ -61,9 +92,10 @@ def glossary_cells(outline: Outline) -> list[str]:
             f"[Back to the course home]({HOME})", f'<dl class="course-glossary">\n{terms}\n</dl>']
 
 
-def navigation(outline: Outline, lesson_id: str, up: str = "../") -> str:
+def navigation(outline: Outline, lesson_id: str, places: Places = SELF_PACED_PLACES) -> str:
     """Links to the course home, the glossary, and the lessons before and after in each track."""
-    lines = [f"[Course home]({up}{HOME}) · [Glossary]({up}{GLOSSARY})"]
+    up, home = "../", places.lesson_to_pages
+    lines = [f"[Course home]({home}{HOME}) · [Glossary]({home}{GLOSSARY})"]
     for track in outline.tracks.values():
         if lesson_id not in track.lessons:
             continue
@@ -77,13 +109,18 @@ def navigation(outline: Outline, lesson_id: str, up: str = "../") -> str:
     return "  \n".join(lines)
 
 
-def tool_navigation(up: str = "../") -> str:
+def tool_navigation(places: Places = SELF_PACED_PLACES) -> str:
+    up = places.tools_to_pages
     return f"[Course home]({up}{HOME}) · [Glossary]({up}{GLOSSARY})"
 
 
-def write_pages(outline: Outline, dest: Path, progress: bool, tools: list[str]) -> list[Path]:
-    """Write the course home, the glossary and (for a learner's own copy) the progress page."""
-    pages = [(HOME, outline.title, [nbformat.v4.new_markdown_cell(t) for t in home_cells(outline, progress, tools)]),
+def write_pages(outline: Outline, dest: Path, progress: bool, tools: list[str],
+                places: Places = SELF_PACED_PLACES) -> list[Path]:
+    """Write the course home, the glossary and (for a learner's own copy) the progress page into
+    ``dest``, the edition's pages folder."""
+    dest.mkdir(parents=True, exist_ok=True)
+    home = home_cells(outline, progress, tools, places)
+    pages = [(HOME, outline.title, [nbformat.v4.new_markdown_cell(t) for t in home]),
              (GLOSSARY, "Glossary", [nbformat.v4.new_markdown_cell(t) for t in glossary_cells(outline)])]
     if progress:
         pages.append((PROGRESS, "My progress", [

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
-from ..layout import ANSWERS_FILE, LESSON_FILE, CourseLayout
+from ..layout import ANSWERS_FILE, COURSE_HOME, LESSON_FILE, CourseLayout
 from ..store import MAX_BYTES
 
 INTAKE = ".intake"  # grading/.intake/<learner>/<lesson>/: the clean copies nbgrader grades
@@ -61,6 +61,8 @@ def find_handins(layout: CourseLayout, known_learners: set[str], add_learners: b
             continue
         for folder in sorted(p for p in learner_dir.iterdir() if not p.name.startswith(".")):
             lesson = folder.name
+            if lesson == COURSE_HOME:
+                continue  # the course pages: learners may hand them in; there is nothing to grade
             if lesson not in lessons:
                 guess = get_close_matches(lesson.split(" ")[0], lessons, n=1, cutoff=0.6)
                 hint = (f"did you mean {guess[0]}? Rename the folder to {guess[0]} and run autograde again"

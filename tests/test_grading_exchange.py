@@ -1,0 +1,76 @@
+"""The whole class workflow through nbgrader's own exchange, on a temporary exchange folder:
+release → fetch → answer → submit → collect → autograde → feedback → return → fetch feedback.
+Learners fetch the course pages (home, glossary, tools) the same way as the lessons."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import copy_course
+from learners import answer_key, answering, run_notebook
+
+from course_lib import instructor
+from course_lib.build.nbgrader import nbgrader_env, run_nbgrader
+from course_lib.content import load_lesson
+from course_lib.layout import COURSE_HOME, CourseLayout
+
+pytestmark = pytest.mark.slow
+COURSE = "ot-in-special-education"
+
+
+def learner_runs(home: Path, user: str, *args: str, exchange: Path) -> str:
+    """An nbgrader command as the learner ``user`` runs it, in their own home folder."""
+    env = {**nbgrader_env(), "USER": user, "LOGNAME": user, "HOME": str(home)}
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args, f"--course={COURSE}",
+                           f"--Exchange.root={exchange}"], cwd=home, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
+
+
+def test_a_class_works_through_nbgraders_exchange_from_release_to_returned_feedback(tmp_path):
+    layout = CourseLayout(copy_course(tmp_path / "course"))
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    os.chmod(exchange, 0o777)
+    instructor.release(layout, say=lambda _line: None)
+    lid = layout.lesson_ids[0]
+    run_nbgrader(layout, "db", "student", "add", "ada", "--first-name=Ada", "--last-name=Lovelace")
+    for assignment in (COURSE_HOME, lid):
+        run_nbgrader(layout, "release_assignment", assignment, f"--Exchange.root={exchange}")
+
+    home = tmp_path / "ada-home"
+    home.mkdir()
+    for assignment in (COURSE_HOME, lid):
+        learner_runs(home, "ada", "fetch_assignment", assignment, exchange=exchange)
+    fetched = home / COURSE / lid if (home / COURSE).is_dir() else home / lid
+    pages = fetched.parent / COURSE_HOME
+    assert (pages / "index.ipynb").is_file() and (pages / "glossary.ipynb").is_file()
+    assert (pages / "letters.ipynb").is_file()  # the take-away tools come with the course pages
+    nav = (fetched / f"{lid}.ipynb").read_text(encoding="utf-8")
+    assert f"../{COURSE_HOME}/index.ipynb" in nav  # the lesson's home link leads to the fetched home
+    assert f"../{lid}/{lid}.ipynb" in (pages / "index.ipynb").read_text(encoding="utf-8")
+
+    keys = answer_key(layout.lesson(lid))
+    rid = next(iter(load_lesson(layout.lesson(lid)).reflections))
+    run_notebook(fetched / f"{lid}.ipynb", answering({q: k for q, (k, _p) in keys.items()}, "Lunch and recess.", rid))
+    assert (fetched / "my-answers.json").is_file()
+    learner_runs(home, "ada", "submit", lid, exchange=exchange)
+
+    run_nbgrader(layout, "collect", lid, f"--Exchange.root={exchange}")
+    collected = layout.submitted / "ada" / lid
+    assert (collected / "my-answers.json").is_file() and (collected / "timestamp.txt").is_file()
+    report = instructor.autograde(layout, say=lambda _line: None)
+    assert report.count("graded") == 1 and not report.problems
+    instructor.feedback(layout)
+    run_nbgrader(layout, "release_feedback", lid, f"--Exchange.root={exchange}")
+
+    learner_runs(home, "ada", "fetch_feedback", lid, exchange=exchange)
+    pages_back = list((fetched / "feedback").rglob("*.html"))
+    assert len(pages_back) == 1
+    page = pages_back[0].read_text(encoding="utf-8")
+    total = sum(p for _k, p in keys.values())
+    assert f"Your score: {total:g} of" in page and "Right answer:" in page and "Lunch and recess." in page
