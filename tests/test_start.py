@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -30,13 +32,16 @@ def test_starting_again_keeps_the_learners_edited_notebook_and_answers(course_ro
     assert first.returncode == 0, first.stderr
     lesson = sorted(p for p in (course_root / "workspace").iterdir() if p.is_dir())[0]
     notebook = lesson / f"{lesson.name}.ipynb"
-    notebook.write_text(notebook.read_text().replace("Run All Cells", "Run All Cells (my note)"))
+    nb = json.loads(notebook.read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "my-note", "metadata": {}, "source": "My own note"})
+    notebook.write_text(json.dumps(nb))
     (lesson / "my-answers.json").write_text('{"format": 1, "lesson": "x", "answers": {}}')
     edited = notebook.read_text()
 
     again = _course(course_root, "start", "--no-lab")
     assert again.returncode == 0, again.stderr
     assert notebook.read_text() == edited
+    assert not list(lesson.glob("*.new.ipynb")), "the course did not change: nothing to put beside it"
     assert (lesson / "my-answers.json").read_text() == '{"format": 1, "lesson": "x", "answers": {}}'
 
 
@@ -46,7 +51,7 @@ def test_start_opens_jupyterlab_on_the_workspace(course_root):
                              f"--port={port}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "BROWSER": "true"})
     try:
-        token, deadline, seen = None, time.monotonic() + 120, ""
+        token, deadline, seen = None, time.monotonic() + 300, ""
         while token is None and time.monotonic() < deadline:
             line = proc.stdout.readline()
             seen += line
@@ -61,8 +66,8 @@ def test_start_opens_jupyterlab_on_the_workspace(course_root):
         assert all(f'"{name}"' in listing for name in lessons)
         assert '"index.ipynb"' in listing and '"glossary.ipynb"' in listing
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        proc.send_signal(signal.SIGINT)  # Ctrl+C
+        proc.wait(timeout=30)
 
 
 def _get_when_up(url, proc, within=30):
