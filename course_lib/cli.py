@@ -119,14 +119,18 @@ def _workspace(args) -> int:
 
 
 def _start(args) -> int:
-    from .learner.lab import start_lab
+    from .learner.freshness import inputs_digest, release_is_current, remember_release
+    from .learner.lab import STATE, start_lab
     from .workspace import sync_workspace
 
     course = find_course(args.root)
     target = (args.dir or course.root / "workspace").resolve()
 
     def prepare():
-        instructor.release(course)
+        inputs = inputs_digest(course.root)
+        if not release_is_current(course, target / STATE, inputs):
+            instructor.release(course)
+            remember_release(target / STATE, inputs)
         return sync_workspace(course.release, target)
 
     if args.no_lab:

@@ -280,3 +280,26 @@ def test_the_address_stays_the_same_and_only_its_owner_can_read_the_token(tmp_pa
     (tmp_path / lab.TOKEN_FILE).chmod(0o644)  # someone else could have read it: make a new one
     assert lab.learner_token(tmp_path) != first
     assert stat.S_IMODE((tmp_path / lab.TOKEN_FILE).stat().st_mode) == 0o600
+
+
+def test_the_release_counts_as_current_only_while_nothing_it_is_made_from_changes(tmp_path):
+    from course_lib.instructor import Course
+    from course_lib.learner.freshness import inputs_digest, release_is_current, remember_release
+
+    course = Course(copy_course(tmp_path))
+    for page in ["index.ipynb", *(f"{lesson}/{lesson}.ipynb" for lesson in course.lessons)]:
+        (course.release / page).parent.mkdir(parents=True, exist_ok=True)
+        (course.release / page).write_text("{}")
+    state = tmp_path / "workspace" / ".jupyter"
+    remember_release(state, inputs_digest(course.root))
+    (tmp_path / "workspace" / "01-what-is-ot").mkdir()
+    (tmp_path / "workspace" / "01-what-is-ot" / "my-answers.json").write_text("{}")  # the learner's work
+    (course.release / "index.ipynb").write_text('{"cells": []}')  # the release is generated
+    assert release_is_current(course, state, inputs_digest(course.root))
+
+    lesson_yaml = course.notebooks / course.lessons[0] / "lesson.yaml"
+    lesson_yaml.write_text(lesson_yaml.read_text() + "\n")
+    assert not release_is_current(course, state, inputs_digest(course.root))
+    remember_release(state, inputs_digest(course.root))
+    (course.release / course.lessons[-1] / f"{course.lessons[-1]}.ipynb").unlink()
+    assert not release_is_current(course, state, inputs_digest(course.root))
