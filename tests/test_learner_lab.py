@@ -209,6 +209,31 @@ def test_a_lesson_opens_ready_and_works_again_after_close_and_shut_down(learner_
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+def test_a_part_that_fails_gives_a_plain_notice_not_a_traceback_and_a_kernel_restart_prepares_again(learner_lab, page):
+    lesson = "10-privacy-and-families"
+    path = learner_lab.workspace / lesson / f"{lesson}.ipynb"
+    nb = json.loads(path.read_text())
+    nb["cells"].insert(5, {"cell_type": "code", "id": "broken", "metadata": {}, "outputs": [], "execution_count": None,
+                           "source": "raise RuntimeError('a broken part')"})
+    path.write_text(json.dumps(nb))
+    page.goto(learner_lab.url.replace("index.ipynb", f"{lesson}/{lesson}.ipynb"))
+    notice = page.locator(f"{OPEN} .course-notice")
+    expect(notice).to_contain_text("Part of this lesson did not load", timeout=120_000)
+    expect(page.locator(f"{OPEN} :text('RuntimeError'):visible")).to_have_count(0)
+    expect(page.locator(f"{OPEN} .course-question")).not_to_have_count(0)  # the parts after it are there
+    notice.get_by_role("button", name="Hide this message").click()
+    expect(notice).to_be_hidden()
+
+    page.get_by_role("menuitem", name="Kernel", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Restart Kernel…")).click()
+    page.locator(".jp-Dialog button.jp-mod-accept").click()
+    expect(notice).to_contain_text("Part of this lesson did not load", timeout=120_000)  # prepared again
+    expect(page.locator(OPEN).get_by_text("model not found")).to_have_count(0)
+    expect(page.locator(f"{OPEN} .course-question").first).to_be_attached()
+
+
+@pytest.mark.slow
 def test_starting_again_after_lessons_were_opened_and_saved_leaves_no_new_copies(learner_lab):
     opened = learner_lab.workspace / LESSON / f"{LESSON}.ipynb"
     nb = json.loads(opened.read_text())

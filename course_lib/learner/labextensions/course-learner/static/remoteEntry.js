@@ -50,6 +50,8 @@ var _JUPYTERLAB;
     '  color: var(--jp-ui-font-color1); background: var(--jp-info-color3);',
     '  border: 1px solid var(--jp-info-color1); box-shadow: var(--jp-elevation-z2); }',
     '.course-notice.course-problem { background: var(--jp-warn-color3); border-color: var(--jp-warn-color1); }',
+    '.course-notice-close { margin-left: 10px; padding: 0 6px; border: none; background: none; cursor: pointer;',
+    '  font-size: var(--jp-ui-font-size2); color: inherit; }',
     '.course-notice[hidden] { display: none; }'
   ].join('\n');
 
@@ -92,16 +94,27 @@ var _JUPYTERLAB;
     document.head.appendChild(style);
   }
 
-  /** A small message floating over the top of the lesson, so the page never moves for it. */
+  /** A small message floating over the top of the lesson, so the page never moves for it.
+   *  A problem stays until the learner hides it. */
   function Notice(panel) {
     var node = document.createElement('div');
+    var text = document.createElement('span');
+    var close = document.createElement('button');
     node.className = 'course-notice';
     node.setAttribute('role', 'status');
     node.hidden = true;
+    close.className = 'course-notice-close';
+    close.textContent = '\u00d7';
+    close.title = 'Hide this message';
+    close.setAttribute('aria-label', 'Hide this message');
+    close.addEventListener('click', function () { node.hidden = true; });
+    node.appendChild(text);
+    node.appendChild(close);
     panel.node.appendChild(node);
-    this.show = function (text, problem) {
+    this.show = function (message, problem) {
       node.style.top = panel.toolbar.node.offsetHeight + 'px';
-      node.textContent = text;
+      text.textContent = message;
+      close.hidden = !problem;
       node.classList.toggle('course-problem', !!problem);
       node.hidden = false;
     };
@@ -112,13 +125,19 @@ var _JUPYTERLAB;
     return panel.content.widgets.filter(function (cell) { return cell.model.type === 'code'; });
   }
 
+  /** What the learner could change in a lesson: its cells' types and sources (as the workspace
+   *  update compares them); outputs, counts and the kernel's language_info are not their work. */
+  function substance(panel) {
+    return JSON.stringify(panel.content.widgets.map(function (cell) {
+      return [cell.model.type, cell.model.sharedModel.getSource()];
+    }));
+  }
+
   /** Drop outputs saved in the file: their widgets belonged to a kernel that is gone. */
   function forgetOutputs(panel) {
-    var wasDirty = panel.model.dirty;
     codeCells(panel).forEach(function (cell) {
       cell.model.sharedModel.transact(function () { cell.model.clearExecution(); }, false);
     });
-    panel.model.dirty = wasDirty;
   }
 
   function watch(panel, cells, allowed) {
@@ -127,7 +146,16 @@ var _JUPYTERLAB;
       var isCourse = course && typeof course === 'object' && !Array.isArray(course);
       if (panel.isDisposed || !isCourse || !allowed.has(panel.context.path)) { return; }
       panel.addClass('course-lesson');
+      var saved = substance(panel);
+      panel.context.saveState.connect(function (_, state) {
+        if (state === 'completed') { saved = substance(panel); }
+      });
+      // Nothing but outputs and metadata changed since the file was read or saved: nothing to save, nothing to ask.
+      function forgetUnsavedOutputs() {
+        if (substance(panel) === saved) { panel.model.dirty = false; }
+      }
       forgetOutputs(panel);
+      forgetUnsavedOutputs();
       var notice = new Notice(panel);
       var session = panel.sessionContext;
       var generation = 0;
@@ -141,7 +169,6 @@ var _JUPYTERLAB;
           return Promise.resolve();
         }
         notice.show(READY);
-        var wasDirty = panel.model.dirty;
         var failed = false;
         var run = Promise.resolve(kernel.info);
         codeCells(panel).forEach(function (cell) {
@@ -157,7 +184,7 @@ var _JUPYTERLAB;
         });
         return run.then(function () {
           if (mine !== generation || panel.isDisposed) { return; }
-          if (!wasDirty) { panel.model.dirty = false; }  // outputs are not the learner's work
+          forgetUnsavedOutputs();
           if (failed) { notice.show(PROBLEM, true); } else { notice.hide(); }
         }, function (err) {
           console.warn('course-learner: the lesson did not get ready', err);
