@@ -246,6 +246,13 @@ def test_starting_again_after_lessons_were_opened_and_saved_leaves_no_new_copies
 
 
 @pytest.mark.slow
+def test_starting_the_course_while_it_is_open_gives_its_address_again(learner_lab):
+    port = re.search(r":(\d+)/", learner_lab.url).group(1)
+    again = _course(learner_lab.root, "start", "--port", port)
+    assert again.returncode == 0 and again.stdout == f"The course is already open at {learner_lab.url}\n"
+
+
+@pytest.mark.slow
 def test_ctrl_c_stops_the_course_and_its_jupyterlab(learner_lab):
     port = int(re.search(r":(\d+)/", learner_lab.url).group(1))
     learner_lab.proc.send_signal(signal.SIGINT)
