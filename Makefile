@@ -2,28 +2,38 @@
 # `python -m course_lib ...`), so everything here works without make too.
 #
 #   make start      set up, make the self-paced edition, open JupyterLab on your workspace
-#   make test       set up (browser included, where possible) and run every test
+#                   (another port: make start PORT=8890)
+#   make test       set up with the test tools (browser included, where possible) and run every test
 #   make view       serve the read-only web view on http://127.0.0.1:8866/
 #   make release / autograde / feedback / grades      the instructor's nbgrader steps
 
 PYTHON ?= python3
+PORT   ?= 8888
 VENV   := .venv
 BIN    := $(VENV)/bin
 COURSE := $(BIN)/course
+PIP    := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup start view release autograde feedback grades check lint test browser benchmark clean
+.PHONY: setup test-setup start view release autograde feedback grades check lint test browser benchmark clean
 
+# What learning needs (make start); the test tools come on top, only for make test and make lint.
 setup: $(VENV)/.installed
+test-setup: $(VENV)/.installed-test
 
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@echo "Setting up the course in $(VENV) (a few minutes the first time)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -e ".[test]"
 	touch $@
 
 start: setup
-	$(COURSE) start
+	@$(COURSE) start --port $(PORT)
 
 view: setup
 	$(COURSE) view
@@ -43,7 +53,7 @@ grades: setup
 check: setup
 	$(COURSE) check
 
-lint: setup
+lint: test-setup
 	$(BIN)/ruff check .
 
 # Browser tests drive Debian's chromium; the PostgreSQL gradebook test starts Debian's postgresql.
@@ -56,7 +66,7 @@ browser:
 	  else echo "note: chromium or postgresql missing; their tests will be skipped (sudo apt-get install chromium postgresql)"; fi; \
 	fi
 
-test: setup browser lint
+test: test-setup browser lint
 	$(BIN)/python -m pytest
 
 clean:

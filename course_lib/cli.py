@@ -5,7 +5,6 @@ where there is no ``make``: ``python -m course_lib release`` and so on.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -36,10 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     grades.add_argument("--out", type=Path, default=None, help="default: grading/grades.csv")
     ws = sub.add_parser("workspace", help="make or update the learner workspace from the self-paced edition")
     ws.add_argument("--dir", type=Path, default=None, help="default: workspace/")
-    start = sub.add_parser("start", help="build, update the workspace, and open JupyterLab on it")
+    start = sub.add_parser("start", help="build, update the workspace, and open the learner's JupyterLab on it")
     start.add_argument("--dir", type=Path, default=None, help="default: workspace/")
     start.add_argument("--no-lab", action="store_true", help="prepare everything but do not open JupyterLab")
-    start.add_argument("--port", type=int, default=8888)
+    start.add_argument("--port", type=int, default=8888, help="on 127.0.0.1 (default: 8888)")
     view = sub.add_parser("view", help="serve the read-only web view with Voila on 127.0.0.1")
     view.add_argument("--port", type=int, default=8866)
     view.add_argument("--host", action="append", default=[], metavar="NAME",
@@ -142,19 +141,21 @@ def _workspace(args) -> int:
 
 def _start(args) -> int:
     from .build import SELF_PACED, run
+    from .learner.lab import start_lab
+    from .workspace import sync_workspace
 
     layout = find_course(args.root)
-    run(SELF_PACED, layout)
-    _workspace(args)
+    target = (args.dir or layout.workspace).resolve()
+
+    def prepare():
+        run(SELF_PACED, layout)
+        return sync_workspace(layout.self_paced, target)
+
     if args.no_lab:
+        print(prepare().summary())
+        print(f"Your workspace is {target}")
         return 0
-    target = args.dir or layout.workspace
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={target}", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={args.port}", "--LabApp.default_url=/lab/tree/index.ipynb"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    print("Opening JupyterLab on the course home. Press Ctrl+C here to stop.")
-    os.execv(sys.executable, cmd)
+    return start_lab(target, args.port, prepare)
 
 
 def _view(args) -> int:

@@ -1,10 +1,19 @@
 """Make and update a learner's workspace from the student release, never losing their work.
 
-A manifest records the release version of every file copied in. On a later run a file is
-replaced only if the learner has not changed it since (its content still matches the
-manifest). A file the learner changed is kept as it is, and the new release version is put
-beside it as ``<name>.new<ext>`` so nothing is lost either way. Files that are not part of
-the release, such as ``my-answers.json``, are never touched.
+A manifest records, for every file copied in, the course version the learner's copy came
+from. On a later run, for each file of the release:
+
+* a file the learner did not change *in substance* since then is replaced by the course's
+  version, if the course changed it (a notebook's substance is its cells' types and sources:
+  JupyterLab adds ``language_info``, ids, outputs and execution counts to a lesson merely
+  opened, and none of that is the learner's work);
+* a file the learner did change is kept as it is; only if the course changed it in substance
+  too is the course's version put beside it as ``<name>.new<ext>``, once;
+* files that are not part of the release, such as ``my-answers.json``, are never touched.
+
+Without a record (a first run over old files, or a damaged manifest) every file whose
+substance differs from the course's counts as the learner's: it is kept, with the course's
+version beside it.
 """
 
 from __future__ import annotations
@@ -12,12 +21,26 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .files import atomic_write
 
 MANIFEST = ".course-manifest.json"
+ANSWERS_PREFIX = "my-answers"
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a file: its bytes' digest and, for a notebook, its cells' digest."""
+
+    sha: str
+    cells: str | None = None
+
+    def same_substance(self, other: Version | None) -> bool:
+        if other is None:
+            return False
+        return self.sha == other.sha or (self.cells is not None and self.cells == other.cells)
 
 
 @dataclass
@@ -26,12 +49,13 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # learner's edits kept; new version beside them
 
+    def notices(self) -> list[str]:
+        """What the learner must know: only where a new version was put beside their copy."""
+        return [f"Kept your changed copy of {rel}; the course's new version is beside it as "
+                f"{_beside(Path(rel)).as_posix()}." for rel in self.kept]
+
     def summary(self) -> str:
-        lines = [f"{len(self.added)} new file(s), {len(self.updated)} updated file(s)."]
-        for rel in self.kept:
-            lines.append(f"Kept your changed copy of {rel}; the course's new version is beside it as "
-                         f"{_beside(Path(rel)).as_posix()}.")
-        return "\n".join(lines)
+        return "\n".join([f"{len(self.added)} new file(s), {len(self.updated)} updated file(s).", *self.notices()])
 
 
 def sync_workspace(release: Path, workspace: Path) -> SyncReport:
@@ -42,42 +66,86 @@ def sync_workspace(release: Path, workspace: Path) -> SyncReport:
     report = SyncReport()
     for src in sorted(p for p in release.rglob("*") if p.is_file()):
         rel = src.relative_to(release).as_posix()
-        if rel.endswith("README.md") and src.parent == release:
+        if (rel.endswith("README.md") and src.parent == release) or src.name.startswith(ANSWERS_PREFIX):
             continue
-        dest, new = workspace / rel, _digest(src)
+        dest, new, was = workspace / rel, version_of(src), manifest.get(rel)
         if not dest.exists():
             _copy(src, dest)
             report.added.append(rel)
-        elif (have := _digest(dest)) == new:
+        elif (have := version_of(dest)).sha == new.sha:
             pass
-        elif manifest.get(rel) == have:  # untouched by the learner: safe to update
+        elif have.same_substance(was) or have.same_substance(new):  # nothing of the learner's to lose
+            if was is not None and was.sha == new.sha:
+                continue  # the course did not change it; leave the learner's file alone
             _copy(src, dest)
             report.updated.append(rel)
-        else:
-            _copy(src, _beside(dest))
-            report.kept.append(rel)
+        else:  # the learner changed it
+            if new.same_substance(was):
+                continue  # and the course did not: nothing to offer
+            if _put_beside(src, dest, new, manifest, workspace):
+                report.kept.append(rel)
             continue  # the manifest keeps the version the learner's copy came from
         manifest[rel] = new
-    atomic_write(workspace / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+    atomic_write(workspace / MANIFEST, json.dumps(
+        {"format": 2, "files": {rel: asdict(v) for rel, v in sorted(manifest.items())}}, indent=1))
     return report
+
+
+def course_notebooks(workspace: Path) -> list[str]:
+    """The workspace paths of the notebooks the course put there (lessons and ``.new`` copies)."""
+    return sorted(rel for rel in _read_manifest(workspace / MANIFEST)
+                  if rel.endswith(".ipynb") and (workspace / rel).is_file())
+
+
+def version_of(path: Path) -> Version:
+    data = path.read_bytes()
+    return Version(hashlib.sha256(data).hexdigest(), _cells_digest(data) if path.suffix == ".ipynb" else None)
+
+
+def _cells_digest(data: bytes) -> str | None:
+    """A digest of a notebook's cell types and sources; None if it cannot be read as a notebook."""
+    try:
+        cells = json.loads(data)["cells"]
+        substance = [[c["cell_type"], "".join(s) if isinstance(s := c["source"], list) else s] for c in cells]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return hashlib.sha256(json.dumps(substance).encode()).hexdigest()
+
+
+def _put_beside(src: Path, dest: Path, new: Version, manifest: dict[str, Version], workspace: Path) -> bool:
+    """Put the course's version beside the learner's copy, unless it is there already or the
+    learner changed that copy too. True if it was written."""
+    beside = _beside(dest)
+    rel = beside.relative_to(workspace).as_posix()
+    if beside.exists():
+        have = version_of(beside)
+        if have.same_substance(new) or not have.same_substance(manifest.get(rel)):
+            return False
+    _copy(src, beside)
+    manifest[rel] = new
+    return True
 
 
 def _beside(path: Path) -> Path:
     return path.with_name(f"{path.stem}.new{path.suffix}")
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+def _read_manifest(path: Path) -> dict[str, Version]:
+    """Format 2 is ``{"format": 2, "files": {path: {"sha", "cells"}}}``; format 1 was ``{path: sha}``."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # no or damaged manifest: every changed file counts as the learner's
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    files = data.get("files") if data.get("format") == 2 else data
+    versions = {}
+    for rel, v in (files.items() if isinstance(files, dict) else ()):
+        if isinstance(v, str):
+            versions[rel] = Version(v)
+        elif isinstance(v, dict) and isinstance(v.get("sha"), str) and isinstance(v.get("cells"), str | None):
+            versions[rel] = Version(v["sha"], v.get("cells"))
+    return {rel: v for rel, v in versions.items() if isinstance(rel, str)}
 
 
 def _copy(src: Path, dest: Path) -> None:

@@ -55,3 +55,97 @@ def test_a_damaged_manifest_errs_on_the_side_of_keeping_files(tmp_path):
     sync_workspace(_release(tmp_path, notebook="v2"), ws)
     assert (ws / "01-lesson" / "01-lesson.ipynb").read_text() == "v1"
     assert (ws / "01-lesson" / "01-lesson.new.ipynb").read_text() == "v2"
+
+
+def _notebook(*sources, **metadata):
+    cells = [{"cell_type": "markdown", "id": f"c{i}", "metadata": {}, "source": s} for i, s in enumerate(sources)]
+    return json.dumps({"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+def _opened_in_jupyterlab(path):
+    """What JupyterLab does to a lesson merely opened and saved: metadata, ids, a newer minor version."""
+    nb = json.loads(path.read_text())
+    nb["metadata"]["language_info"] = {"name": "python", "version": "3.11.2", "mimetype": "text/x-python"}
+    nb["nbformat_minor"] = 5
+    for cell in nb["cells"]:
+        cell["id"] = "new-" + cell["id"]
+        cell["source"] = cell["source"].splitlines(keepends=True)  # a list of lines, same text
+    path.write_text(json.dumps(nb))
+
+
+def test_a_lesson_only_opened_and_saved_is_kept_quietly_when_the_course_did_not_change(tmp_path):
+    ws = tmp_path / "ws"
+    sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
+    nb = ws / "01-lesson" / "01-lesson.ipynb"
+    _opened_in_jupyterlab(nb)
+    opened = nb.read_text()
+    report = sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
+    assert nb.read_text() == opened and not report.updated and not report.notices()
+    assert not (ws / "01-lesson" / "01-lesson.new.ipynb").exists()
+
+
+def test_a_lesson_only_opened_and_saved_gets_the_courses_update(tmp_path):
+    ws = tmp_path / "ws"
+    sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
+    nb = ws / "01-lesson" / "01-lesson.ipynb"
+    _opened_in_jupyterlab(nb)
+    report = sync_workspace(_release(tmp_path, notebook=_notebook("Hello, again")), ws)
+    assert nb.read_text() == _notebook("Hello, again")
+    assert report.updated == ["01-lesson/01-lesson.ipynb"] and not report.notices()
+    assert not (ws / "01-lesson" / "01-lesson.new.ipynb").exists()
+
+
+def test_a_course_change_to_metadata_alone_reaches_an_opened_lesson(tmp_path):
+    ws = tmp_path / "ws"
+    sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
+    _opened_in_jupyterlab(ws / "01-lesson" / "01-lesson.ipynb")
+    sync_workspace(_release(tmp_path, notebook=_notebook("Hello", course={"lesson": "01"})), ws)
+    assert json.loads((ws / "01-lesson" / "01-lesson.ipynb").read_text())["metadata"] == {"course": {"lesson": "01"}}
+
+
+def test_a_lesson_the_learner_changed_gets_no_new_copy_while_the_course_does_not_change(tmp_path):
+    ws = tmp_path / "ws"
+    sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
+    nb = ws / "01-lesson" / "01-lesson.ipynb"
+    nb.write_text(_notebook("Hello", "My own note"))
+    for _ in range(2):
+        report = sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
+        assert json.loads(nb.read_text())["cells"][1]["source"] == "My own note" and not report.notices()
+    assert not (ws / "01-lesson" / "01-lesson.new.ipynb").exists()
+
+
+def test_the_new_copy_beside_a_changed_lesson_is_written_once_and_never_over_the_learners_edits(tmp_path):
+    ws = tmp_path / "ws"
+    sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
+    (ws / "01-lesson" / "01-lesson.ipynb").write_text(_notebook("Hello", "My own note"))
+    first = sync_workspace(_release(tmp_path, notebook=_notebook("Hello, again")), ws)
+    again = sync_workspace(_release(tmp_path, notebook=_notebook("Hello, again")), ws)
+    beside = ws / "01-lesson" / "01-lesson.new.ipynb"
+    assert first.notices() and not again.notices()
+    beside.write_text(_notebook("Hello, again", "A note in the new copy"))
+    sync_workspace(_release(tmp_path, notebook=_notebook("Hello, third time")), ws)
+    assert "A note in the new copy" in beside.read_text()
+
+
+def test_a_workspace_from_before_the_substance_rule_is_updated_where_untouched(tmp_path):
+    """Manifests of the first format recorded one digest of the whole file."""
+    import hashlib
+
+    ws = tmp_path / "ws"
+    release = _release(tmp_path, notebook=_notebook("Hello"))
+    sync_workspace(release, ws)
+    old = {rel: hashlib.sha256((release / rel).read_bytes()).hexdigest()
+           for rel in ("01-lesson/01-lesson.ipynb", "01-lesson/lesson.yaml")}
+    (ws / ".course-manifest.json").write_text(json.dumps(old))
+    report = sync_workspace(_release(tmp_path, notebook=_notebook("Hello, again")), ws)
+    assert report.updated == ["01-lesson/01-lesson.ipynb"] and not report.notices()
+
+
+def test_answers_in_the_release_are_never_copied_over_the_learners(tmp_path):
+    ws = tmp_path / "ws"
+    release = _release(tmp_path)
+    sync_workspace(release, ws)
+    (ws / "01-lesson" / "my-answers.json").write_text("mine")
+    (release / "01-lesson" / "my-answers.json").write_text("someone else's")
+    sync_workspace(release, ws)
+    assert (ws / "01-lesson" / "my-answers.json").read_text() == "mine"
