@@ -175,7 +175,7 @@ class Lesson:
         go.on_click(lambda _b: self._check(result))
         intro = views.html("<p style='margin:0.2em 0'><strong>Check my lesson</strong>: see which answers were "
                            "right, and why, and your score. You can check as often as you like.</p>")
-        return self._element(_Shown(views.card([intro, go, result], "course-check")))
+        return self._element(views.Shown(views.card([intro, go, result], "course-check")))
 
     # -- grading (called from nbgrader's hidden test cells) ---------------------------------
     def grade(self, question_id: str) -> float:
@@ -282,13 +282,6 @@ class Lesson:
             known = ", ".join(sorted(table)) or "none"
             raise LessonError(f"{self.content.id}: there is no {what} called {item_id!r} (known: {known})")
         return table[item_id]
-
-
-class _Shown(views.Element):
-    """A bare widget as an element."""
-
-    def __init__(self, widget):
-        self.widget = widget
 
 
 def _written(r: Reflection, store: ResponseStore) -> str:

@@ -69,6 +69,10 @@ class ResponseStore:
     def keys(self) -> list[str]:
         return sorted(self._answers)
 
+    def saved_times(self) -> list[str]:
+        """When each answer was saved (ISO times, oldest first): how long a lesson took, roughly."""
+        return sorted(e["saved"] for e in self._answers.values() if isinstance(e.get("saved"), str))
+
     def _read(self) -> dict[str, dict]:
         if self.path is None or not self.path.exists():
             return {}

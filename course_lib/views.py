@@ -46,7 +46,7 @@ HTML_STYLE = HTMLStyle()
 BUTTON_STYLE = w.ButtonStyle()
 CHECKBOX_STYLE = CheckboxStyle()
 WIDE_LABEL = DescriptionStyle(description_width="initial")
-_TAGS = re.compile(r"<[^>]+>")
+_TAGS = re.compile(r"<style[^>]*>.*?</style>|<[^>]+>", re.S)
 NOT_KEPT = "Nothing you choose or type in the web view is kept."
 
 
@@ -103,6 +103,13 @@ class Element:
         from IPython.display import display
 
         display(self.widget)
+
+
+class Shown(Element):
+    """Any widget as an element (a page part with no verbs of its own)."""
+
+    def __init__(self, widget: w.Widget):
+        self.widget = widget
 
 
 # -- one input widget per kind ---------------------------------------------------------------------

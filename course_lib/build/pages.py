@@ -133,9 +133,8 @@ def write_pages(outline: Outline, dest: Path, progress: bool, tools: list[str],
         for i, cell in enumerate(cells):
             cell["id"] = f"page-{i:02d}"
         nb.cells = cells
-        if any(c.cell_type == "code" for c in cells):
-            self_contained(nb)
-            mark_course_notebook(nb, page=Path(name).stem)
+        self_contained(nb)
+        mark_course_notebook(nb, page=Path(name).stem)  # a course page: the learner's JupyterLab runs it
         atomic_write(dest / name, nbformat.writes(nb) + "\n")
         written.append(dest / name)
     return written

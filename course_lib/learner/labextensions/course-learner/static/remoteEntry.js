@@ -211,6 +211,39 @@ var _JUPYTERLAB;
     });
   }
 
+  /** Screen readers: feedback areas (class "course-live") become polite live regions, and after a
+   *  story choice focus goes to the new step (or to Continue), not to the top of the page. The web
+   *  view's template does the same (course_lib/web/voila/templates/course/static/course.js). */
+  function pageHelpers() {
+    function findLive(node) {
+      if (node.nodeType !== 1) { return; }
+      var found = node.classList.contains('course-live') ? [node] : [];
+      found.concat(Array.prototype.slice.call(node.querySelectorAll('.course-live:not([aria-live])')))
+        .forEach(function (el) { if (!el.hasAttribute('aria-live')) { el.setAttribute('aria-live', 'polite'); } });
+    }
+    var story = null, since = 0, stepChanged = false;
+    ['click', 'keydown'].forEach(function (type) {
+      document.addEventListener(type, function (event) {
+        var found = event.target.closest && event.target.closest('.course-scenario');
+        if (found) { story = found; since = Date.now(); stepChanged = false; }
+      }, true);
+    });
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === 'attributes') { findLive(change.target); } else { change.addedNodes.forEach(findLive); }
+        if (story && story.contains(change.target) && change.target.closest && change.target.closest('.course-step')) {
+          stepChanged = true;
+        }
+      });
+      if (!story || Date.now() - since > 5000) { return; }
+      var active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) { return; }
+      var target = stepChanged ? story.querySelector('.course-step-text')
+                               : story.querySelector('.course-choice, .widget-button');
+      if (target) { target.focus(); story = null; }
+    }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['class']});
+  }
+
   function plugin(notebook, cells) {
     return {
       id: 'course-learner:lessons',
@@ -219,6 +252,7 @@ var _JUPYTERLAB;
       requires: [notebook.INotebookTracker],
       activate: function (app, tracker) {
         addStyle();
+        pageHelpers();
         var allowed = courseNotebooks();
         tracker.forEach(function (panel) { watch(panel, cells, allowed); });
         tracker.widgetAdded.connect(function (_, panel) { watch(panel, cells, allowed); });

@@ -1,0 +1,202 @@
+"""My progress: each lesson of each track, not started, in progress or done, the score where the
+learner checked it, roughly how long it took, and what to do next; and, for a finished track, a
+completion record to print or download (for an aide, evidence of training hours).
+
+It reads the learner's own saved answers (``my-answers.json`` in each lesson folder of their
+copy of the course) and nothing else. In the web view nothing is kept, so it says so.
+
+    from course_lib import progress
+    progress.page()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from html import escape
+from pathlib import Path
+
+import ipywidgets as w
+
+from . import render, views
+from .layout import ANSWERS_FILE
+from .lessons import CHECKED, current_mode
+from .outline import Outline, Track, load_outline
+from .questions import AnswerError, Reflection
+from .store import ResponseStore
+
+PROFILE = "my-progress.json"  # the learner's name for their record, at the top of their copy
+ACTIVE_GAP_MINUTES = 15  # saves further apart than this were two sittings, not one
+STATUS_WORDS = {"not started": "Not started", "in progress": "In progress", "done": "Done"}
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    lesson_id: str
+    title: str
+    minutes: int  # how long the lesson is meant to take
+    status: str  # not started | in progress | done
+    score: float | None  # where the learner checked the lesson
+    max_score: float
+    spent: int | None  # minutes between saves, in sittings, where there were at least two saves
+    finished: date | None
+
+
+def lesson_progress(root: Path, outline: Outline, lesson_id: str) -> LessonProgress:
+    content = outline.lessons[lesson_id]
+    store = ResponseStore(root / lesson_id / ANSWERS_FILE, lesson_id, writable=False)
+    answers = {q.id: _answer(q, store.get(f"questions/{q.id}")) for q in content.questions.values()}
+    written = sum(_written(store.get(f"reflections/{r.id}")) for r in content.reflections.values())
+    done = None not in answers.values() and written == len(content.reflections)
+    status = "done" if done else "in progress" if store.keys() else "not started"
+    score = None
+    if store.get(CHECKED) is not None and content.has_keys:
+        score = sum(round(q.score(answers[q.id]) * q.points, 2) for q in content.questions.values()
+                    if answers[q.id] is not None)
+    times = [datetime.fromisoformat(t) for t in store.saved_times()]
+    return LessonProgress(lesson_id, content.title, content.minutes, status, score, content.graded_points,
+                          _minutes_spent(times), max(times).date() if done and times else None)
+
+
+def _answer(question, value):
+    try:
+        return question.normalise(value)
+    except AnswerError:
+        return None
+
+
+def _written(value) -> bool:
+    try:
+        Reflection.normalise(value)
+        return True
+    except AnswerError:
+        return False
+
+
+def _minutes_spent(times: list[datetime]) -> int | None:
+    """Minutes between consecutive saves, counting only gaps short enough to be one sitting."""
+    if len(times) < 2:
+        return None
+    gaps = ((b - a).total_seconds() / 60 for a, b in zip(times, times[1:], strict=False))
+    return round(sum(g for g in gaps if g <= ACTIVE_GAP_MINUTES)) or None
+
+
+def track_progress(root: Path, outline: Outline, track: Track) -> list[LessonProgress]:
+    return [lesson_progress(root, outline, lid) for lid in track.lessons]
+
+
+# -- the page -------------------------------------------------------------------------------------
+def page(root: str | Path | None = None, mode: str | None = None):
+    """The progress page's one element (the page is ``progress.ipynb`` at the top of the course)."""
+    root = Path(root) if root is not None else Path.cwd()
+    mode = mode or current_mode()
+    if mode == "grade":
+        return None
+    if mode == "view":
+        return views.html(render.stylesheet() + render.message(
+            "info", "Your progress is not kept in the web view. To keep your answers and see your progress, "
+                    "take the course in JupyterLab (see the course's README)."), layout=views.PLAIN)
+    outline = load_outline(root)
+    parts = [render.stylesheet()]
+    cards: list[w.Widget] = []
+    for track in outline.tracks.values():
+        rows = track_progress(root, outline, track)
+        parts.append(_track_html(track, rows))
+        if all(r.status == "done" for r in rows):
+            cards.append(_record_card(root, outline, track, rows, writable=mode == "learn"))
+    return views.Shown(w.VBox([views.html("".join(parts), layout=views.PLAIN), *cards]))
+
+
+def _track_html(track: Track, rows: list[LessonProgress]) -> str:
+    done = sum(r.status == "done" for r in rows)
+    body = "".join(
+        f"<tr><td><a href='{r.lesson_id}/{r.lesson_id}.ipynb'>{escape(r.title)}</a></td>"
+        f"<td>{STATUS_WORDS[r.status]}</td>"
+        f"<td>{'' if r.score is None else f'{r.score:g} of {r.max_score:g}'}</td>"
+        f"<td>{'' if r.spent is None else f'about {r.spent} min'}</td></tr>" for r in rows)
+    following = next((r for r in rows if r.status != "done"), None)
+    if following is None:
+        nxt = "You have finished every lesson of this track. Your completion record is below."
+    else:
+        verb = "Go on with" if following.status == "in progress" else "Start"
+        nxt = (f"{verb} <a href='{following.lesson_id}/{following.lesson_id}.ipynb'>{escape(following.title)}</a> "
+               f"(about {following.minutes} minutes).")
+    return (f"<h2>{escape(track.title)}</h2><p>{done} of {len(rows)} lessons done. <strong>Next:</strong> {nxt}</p>"
+            "<div class='course-table-wrap' role='region' tabindex='0' aria-label='Lessons of this track'>"
+            "<table class='course-progress'><thead><tr><th scope='col'>Lesson</th><th scope='col'>Status</th>"
+            "<th scope='col'>Score (when you checked it)</th><th scope='col'>Time spent</th></tr></thead>"
+            f"<tbody>{body}</tbody></table></div>")
+
+
+# -- the completion record ---------------------------------------------------------------------------
+NOT_A_LICENSE = ("This record shows that the person named above finished the lessons listed, in a free, "
+                 "self-paced course, with the scores they earned on its questions. It records completion of "
+                 "this course only. It is not a license, a certificate of competence or a credential, and "
+                 "no school, state or professional body issued it.")
+
+
+def completion_record(outline: Outline, track: Track, rows: list[LessonProgress], name: str, made: date):
+    """The record as a document (text, RTF, a printable page and, where its letters allow, a PDF)."""
+    from .tools.document import Document, literal, typed
+
+    hours = sum(r.minutes for r in rows) / 60
+    doc = Document(title=f"Record of course completion: {track.title}", slug=f"course-record-{track.id}")
+    doc.add("title", "Record of course completion")
+    doc.add("para", (*typed(name), *literal(f" completed the {track.name.lower()} of the course "
+                                            f"\u201c{outline.title}\u201d.")))
+    doc.table(["Lesson", "Completed on", "Score", "Length"],
+              [[literal(r.title), literal(_day(r.finished) if r.finished else ""),
+                literal("" if r.score is None else f"{r.score:g} of {r.max_score:g}"), literal(f"{r.minutes} min")]
+               for r in rows])
+    doc.add("para", f"{len(rows)} lessons, about {hours:.1f} hours of training (from the lessons' stated lengths). "
+                    "A score is shown where the learner checked the lesson.")
+    doc.add("small", NOT_A_LICENSE)
+    doc.add("small", f"Made on {_day(made)}.")
+    return doc
+
+
+def _day(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _record_card(root: Path, outline: Outline, track: Track, rows: list[LessonProgress], writable: bool) -> w.Widget:
+    from .tools.export import download_links, to_html
+    from .tools.pdf import to_pdf
+
+    profile = ResponseStore(root / PROFILE if writable else None, "course", writable=writable)
+    name = w.Text(value=profile.get("name") or "", description="Your name, as it should appear on the record",
+                  placeholder="For example: Jordan Lee", continuous_update=False,
+                  style={"description_width": "initial"}, layout=views.FULL_WIDTH)
+    make = views.button("Make my record", "primary")
+    out, status = views.html(), views.live()
+
+    def build(_b=None):
+        try:
+            typed_name = " ".join(str(name.value or "").split())[:120]
+            if not typed_name:
+                status.value = render.message("warn", "Please type your name first.")
+                return
+            if writable:
+                profile.save("name", typed_name)
+            doc = completion_record(outline, track, rows, typed_name, datetime.now(UTC).date())
+            pdf = to_pdf(doc)
+            links = download_links(doc, "your record")
+            if pdf is None:
+                links += render.message("info", "A PDF cannot show every letter of this name: open the printable "
+                                                "page and print it, or save it as a PDF from your browser.")
+            else:
+                import base64
+
+                links = links.replace("</ul>", f'<li><a download="{doc.slug}.pdf" href="data:application/pdf;base64,'
+                                      f'{base64.b64encode(pdf).decode()}">PDF (.pdf)</a>: to print or send</li></ul>')
+            out.value = to_html(doc) + links
+            status.value = render.message("saved", "Your record is ready below.")
+        except Exception:  # noqa: BLE001 - never a traceback in front of a learner
+            views.log.exception("completion record failed")
+            status.value = render.message("warn", "Sorry, your record could not be made just now. Please try again.")
+
+    make.on_click(build)
+    return views.card([views.html(f"<h3 style='margin:0.3em 0'>Your completion record: {escape(track.title)}</h3>"
+                                  "<p>Type your name and press <strong>Make my record</strong> to get a record to "
+                                  "print, or to give to a supervisor.</p>"),
+                       name, make, status, out], "course-record")
