@@ -33,11 +33,12 @@ if _course_lib is not None:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
-    from course_lib.instructor.preprocessors import MarkPersonGraded
+    from course_lib.instructor.preprocessors import FeedbackExporter, MarkPersonGraded
 
+    c.GenerateFeedback.exporter_class = FeedbackExporter
     c.GenerateFeedback.preprocessors = [GetGrades, MarkPersonGraded, CSSHTMLHeaderPreprocessor]
-    c.HTMLExporter.template_name = "course_feedback"
-    c.HTMLExporter.extra_template_basedirs = [
+    c.FeedbackExporter.template_name = "course_feedback"  # feedback pages only: formgrader keeps its own
+    c.FeedbackExporter.extra_template_basedirs = [
         os.path.join(os.path.dirname(_course_lib.origin), "instructor", "templates")]
 
 # Where nbgrader's exchange hands lessons out and collects them (a folder every learner's

@@ -241,5 +241,20 @@ def test_a_lesson_can_be_used_with_the_keyboard_alone_and_shows_where_focus_is(c
         if tag in ("INPUT", "BUTTON", "SELECT", "TEXTAREA"):
             assert style != "none" and width >= 2, f"no visible focus on {focused}"
         reached.add(kind if tag == "INPUT" else text if tag == "BUTTON" else tag)
-    assert "radio" in reached and "Check my answer" in reached  # answer and check, no mouse needed
-    page.keyboard.press("Space")  # choose the focused control and go on: nothing breaks
+    assert "radio" in reached and "Check my answer" in reached
+    # answer a practice question and check it with the keyboard alone
+    page.reload()
+    page.wait_for_selector(READY, timeout=90_000)
+    in_question = "() => !!document.activeElement.closest('.course-question')"
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.type") == "radio" and page.evaluate(in_question):
+            break
+    page.keyboard.press("Space")  # choose the focused option
+    card = page.locator(".course-question").filter(has=page.locator("input[type=radio]:checked")).first
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.trim()") == "Check my answer":
+            break
+    page.keyboard.press("Enter")
+    expect(card.locator(".course-box")).to_contain_text(re.compile("Right|Not quite"), timeout=20_000)
