@@ -378,7 +378,7 @@ class ReflectionView(Element):
         self.text = w.Textarea(value=draft if isinstance(draft, str) else saved if isinstance(saved, str) else "",
                                placeholder="Write a few sentences here.", description="Your reflection",
                                continuous_update=False, style={"description_width": "initial"},
-                               layout=w.Layout(width="100%", max_width="48rem", height="9rem"))
+                               layout=w.Layout(width="100%", max_width="48rem"))  # its height: course.css
         self.save_button = button("Save my reflection", "primary")
         self.save_button.on_click(lambda _b: self.submit())
         actions = [self.save_button]

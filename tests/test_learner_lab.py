@@ -75,6 +75,8 @@ def learner_lab(tmp_path_factory):
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.console_messages = []
+    page.on("console", page.console_messages.append)
     yield page
     context.close()
 
@@ -102,7 +104,9 @@ def _wait_until_ready(page) -> None:
         if SHOTS:
             page.screenshot(path=str(SHOTS / "not-ready.png"))
         notice = page.locator(f"{OPEN} .course-notice")
-        pytest.fail(f"the lesson did not get ready; its notice says: {notice.all_inner_texts()}")
+        said = [m.text for m in getattr(page, "console_messages", [])][-20:]
+        pytest.fail(f"the lesson did not get ready; its notice says: {notice.all_inner_texts()}; "
+                    f"the browser's console said: {said}")
 
 
 def _scroll_top(page) -> float:
@@ -241,6 +245,109 @@ def test_starting_the_course_while_it_is_open_gives_its_address_again(learner_la
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+def test_a_parent_answers_checks_comes_back_sees_progress_and_gets_a_completion_record(learner_lab, page, tmp_path):
+    """The whole path of a parent alone: a lesson answered and checked, the kernel shut down, the
+    lesson reopened with everything in place, progress on the course pages, and, once a track's
+    last lesson is done, a completion record."""
+    from grading_class import write_answers
+    from learners import answer_key
+
+    from course_lib.outline import load_outline
+
+    ws = learner_lab.workspace
+    outline = load_outline(ws)
+    lesson = outline.lessons[LESSON]
+    _open_home(page, learner_lab.url)
+    _open_lesson_from_home(page, lesson.title)
+    view = page.locator(OPEN)
+    expect(view.locator("figure img")).to_have_count(1)
+    assert view.locator("figure img").evaluate("img => img.naturalWidth") > 0  # the picture shows
+    assert view.locator("figure img").get_attribute("alt")
+
+    keys = answer_key(ws / LESSON)
+    for qid, question in lesson.questions.items():
+        card = view.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
+        key = keys[qid][0]
+        if question.kind == "single":
+            card.get_by_label(question.option(key).text, exact=True).check()
+        elif question.kind == "multiple":
+            for oid in key:
+                card.get_by_label(question.option(oid).text, exact=True).check()
+        else:
+            for item in question.options:
+                card.get_by_label(item.text, exact=True).select_option(label=question.category(key[item.id]).text)
+        card.get_by_role("button", name="Save my answer", exact=True).click()
+        expect(card).to_contain_text("Saved.", timeout=20_000)
+    reflection = view.locator(".course-reflection")
+    reflection.get_by_label("Your reflection").fill("Lunch boxes are hard to open at school.")
+    reflection.get_by_label("Your reflection").blur()
+    reflection.get_by_role("button", name="Save my reflection", exact=True).click()
+    expect(reflection).to_contain_text("strong answer", timeout=20_000)
+    checker = view.locator(".course-check")
+    checker.get_by_role("button", name="Check my lesson", exact=True).click()
+    total = lesson.graded_points
+    expect(checker).to_contain_text(f"Your score: {total:g} of {total:g} points", timeout=20_000)
+    expect(checker).to_contain_text("Right answer:")
+    expect(checker).to_contain_text("Why:")
+
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Close and Shut Down Notebook")).click()
+    page.locator(".jp-Dialog button.jp-mod-accept").click()
+    _open_lesson_from_home(page, lesson.title)
+    _no_widget_errors_and_no_code(page)
+    expect(view.get_by_text("Your answer from last time is shown").first).to_be_visible()
+    expect(view.locator(".course-reflection textarea")).to_have_value("Lunch boxes are hard to open at school.")
+    assert view.locator("figure img").evaluate("img => img.naturalWidth") > 0
+
+    # the rest of the aides' track was done on earlier days; its last lesson is done now, in the browser
+    track = outline.tracks["aide"]
+    for lid in track.lessons[1:-1]:
+        content = outline.lessons[lid]
+        write_answers(ws / lid, lid, {q: k for q, (k, _p) in answer_key(ws / lid).items()}, "Done earlier.")
+        assert content.reflections
+    last = track.lessons[-1]
+    page.goto(learner_lab.url.replace("index.ipynb", f"{last}/{last}.ipynb"))
+    _wait_until_ready(page)
+    for qid, question in outline.lessons[last].questions.items():  # answered through the page's own widgets
+        card = view.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
+        key = answer_key(ws / last)[qid][0]
+        if question.kind == "single":
+            card.get_by_label(question.option(key).text, exact=True).check()
+        elif question.kind == "multiple":
+            for oid in key:
+                card.get_by_label(question.option(oid).text, exact=True).check()
+        else:
+            for item in question.options:
+                card.get_by_label(item.text, exact=True).select_option(label=question.category(key[item.id]).text)
+        card.get_by_role("button", name="Save my answer", exact=True).click()
+        expect(card).to_contain_text("Saved.", timeout=20_000)
+    view.locator(".course-reflection").get_by_label("Your reflection").fill("Ask the family how they like to talk.")
+    view.locator(".course-reflection").get_by_label("Your reflection").blur()
+    view.locator(".course-reflection").get_by_role("button", name="Save my reflection", exact=True).click()
+    expect(view.locator(".course-reflection")).to_contain_text("Saved.", timeout=20_000)
+
+    page.goto(learner_lab.url.replace("index.ipynb", "progress.ipynb"))
+    page.wait_for_selector(f"{OPEN} .course-record", timeout=120_000)
+    progress = page.locator(OPEN)
+    expect(progress).to_contain_text(f"{len(track.lessons)} of {len(track.lessons)} lessons done")
+    expect(progress).to_contain_text(f"{total:g} of {total:g}")  # the checked lesson's score
+    parents = outline.tracks["parent"].lessons  # done there: the lessons it shares with the aides' track
+    expect(progress).to_contain_text(f"{len(set(parents) & set(track.lessons))} of {len(parents)} lessons done")
+    record = progress.locator(".course-record")
+    record.get_by_label("Your name, as it should appear on the record").fill("Zoë Ñúñez")
+    record.get_by_label("Your name, as it should appear on the record").blur()
+    record.get_by_role("button", name="Make my record", exact=True).click()
+    expect(record).to_contain_text("Zoë Ñúñez completed the aides' track", timeout=20_000)
+    expect(record).to_contain_text("not a license")
+    with page.expect_download() as got:
+        record.get_by_role("link", name="PDF (.pdf)").click()
+    assert got.value.suggested_filename == "course-record-aide.pdf"
+    assert Path(got.value.path()).read_bytes().startswith(b"%PDF-1.4")
+    _screenshot(page, "progress-1280.png", tmp_path)
+
+
+@pytest.mark.slow
 def test_ctrl_c_stops_the_course_and_its_jupyterlab(learner_lab):
     port = int(re.search(r":(\d+)/", learner_lab.url).group(1))
     learner_lab.proc.send_signal(signal.SIGINT)
@@ -300,105 +407,3 @@ def test_the_address_stays_the_same_and_only_its_owner_can_read_the_token(tmp_pa
     (tmp_path / lab.TOKEN_FILE).chmod(0o644)  # someone else could have read it: make a new one
     assert lab.learner_token(tmp_path) != first
     assert stat.S_IMODE((tmp_path / lab.TOKEN_FILE).stat().st_mode) == 0o600
-
-
-@pytest.mark.slow
-@pytest.mark.browser
-def test_a_parent_answers_checks_comes_back_sees_progress_and_gets_a_completion_record(learner_lab, page, tmp_path):
-    """The whole path of a parent alone: a lesson answered and checked, the kernel shut down, the
-    lesson reopened with everything in place, progress on the course pages, and, once a track's
-    last lesson is done, a completion record."""
-    from grading_class import write_answers
-    from learners import answer_key
-
-    from course_lib.outline import load_outline
-
-    ws = learner_lab.workspace
-    outline = load_outline(ws)
-    lesson = outline.lessons[LESSON]
-    _open_home(page, learner_lab.url)
-    _open_lesson_from_home(page, lesson.title)
-    view = page.locator(OPEN)
-    expect(view.locator("figure img")).to_have_count(1)
-    assert view.locator("figure img").evaluate("img => img.naturalWidth") > 0  # the picture shows
-    assert view.locator("figure img").get_attribute("alt")
-
-    keys = answer_key(ws / LESSON)
-    for qid, question in lesson.questions.items():
-        card = view.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
-        key = keys[qid][0]
-        if question.kind == "single":
-            card.get_by_label(question.option(key).text, exact=True).check()
-        elif question.kind == "multiple":
-            for oid in key:
-                card.get_by_label(question.option(oid).text, exact=True).check()
-        else:
-            for item in question.options:
-                card.get_by_label(item.text, exact=True).select_option(key[item.id])
-        card.get_by_role("button", name="Save my answer", exact=True).click()
-        expect(card).to_contain_text("Saved.", timeout=20_000)
-    reflection = view.locator(".course-reflection")
-    reflection.get_by_label("Your reflection").fill("Lunch boxes are hard to open at school.")
-    reflection.get_by_label("Your reflection").blur()
-    reflection.get_by_role("button", name="Save my reflection", exact=True).click()
-    expect(reflection).to_contain_text("strong answer", timeout=20_000)
-    checker = view.locator(".course-check")
-    checker.get_by_role("button", name="Check my lesson", exact=True).click()
-    total = lesson.graded_points
-    expect(checker).to_contain_text(f"Your score: {total:g} of {total:g} points", timeout=20_000)
-    expect(checker).to_contain_text("Right answer:")
-    expect(checker).to_contain_text("Why:")
-
-    page.get_by_role("menuitem", name="File", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Close and Shut Down Notebook")).click()
-    page.locator(".jp-Dialog button.jp-mod-accept").click()
-    _open_lesson_from_home(page, lesson.title)
-    _no_widget_errors_and_no_code(page)
-    expect(view.get_by_text("Your answer from last time is shown").first).to_be_visible()
-    expect(view.locator(".course-reflection textarea")).to_have_value("Lunch boxes are hard to open at school.")
-    assert view.locator("figure img").evaluate("img => img.naturalWidth") > 0
-
-    # the rest of the aides' track was done on earlier days; its last lesson is done now, in the browser
-    track = outline.tracks["aide"]
-    for lid in track.lessons[1:-1]:
-        content = outline.lessons[lid]
-        write_answers(ws / lid, lid, {q: k for q, (k, _p) in answer_key(ws / lid).items()}, "Done earlier.")
-        assert content.reflections
-    last = track.lessons[-1]
-    page.goto(learner_lab.url.replace("index.ipynb", f"{last}/{last}.ipynb"))
-    _wait_until_ready(page)
-    for qid, question in outline.lessons[last].questions.items():  # answered through the page's own widgets
-        card = view.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
-        key = answer_key(ws / last)[qid][0]
-        if question.kind == "single":
-            card.get_by_label(question.option(key).text, exact=True).check()
-        elif question.kind == "multiple":
-            for oid in key:
-                card.get_by_label(question.option(oid).text, exact=True).check()
-        else:
-            for item in question.options:
-                card.get_by_label(item.text, exact=True).select_option(key[item.id])
-        card.get_by_role("button", name="Save my answer", exact=True).click()
-        expect(card).to_contain_text("Saved.", timeout=20_000)
-    view.locator(".course-reflection").get_by_label("Your reflection").fill("Ask the family how they like to talk.")
-    view.locator(".course-reflection").get_by_label("Your reflection").blur()
-    view.locator(".course-reflection").get_by_role("button", name="Save my reflection", exact=True).click()
-    expect(view.locator(".course-reflection")).to_contain_text("Saved.", timeout=20_000)
-
-    page.goto(learner_lab.url.replace("index.ipynb", "progress.ipynb"))
-    page.wait_for_selector(f"{OPEN} .course-record", timeout=120_000)
-    progress = page.locator(OPEN)
-    expect(progress).to_contain_text(f"{len(track.lessons)} of {len(track.lessons)} lessons done")
-    expect(progress).to_contain_text(f"{total:g} of {total:g}")  # the checked lesson's score
-    expect(progress).to_contain_text("1 of 8 lessons done")  # the parents' track: lesson 01 only
-    record = progress.locator(".course-record")
-    record.get_by_label("Your name, as it should appear on the record").fill("Zoë Ñúñez")
-    record.get_by_label("Your name, as it should appear on the record").blur()
-    record.get_by_role("button", name="Make my record", exact=True).click()
-    expect(record).to_contain_text("Zoë Ñúñez completed the aides' track", timeout=20_000)
-    expect(record).to_contain_text("not a license")
-    with page.expect_download() as got:
-        record.get_by_role("link", name="PDF (.pdf)").click()
-    assert got.value.suggested_filename == "course-record-aide.pdf"
-    assert Path(got.value.path()).read_bytes().startswith(b"%PDF-1.4")
-    _screenshot(page, "progress-1280.png", tmp_path)

@@ -14,6 +14,7 @@ from ..build.nbgrader import run_nbgrader
 from ..layout import CourseLayout
 from .autograding import Report, autograde
 from .grades import export_grades
+from .handins import SECRET, TIMESTAMP
 
 
 class CommandError(RuntimeError):
@@ -40,9 +41,9 @@ def feedback(layout: CourseLayout, lessons: list[str] | None = None) -> list[str
                    and p.name in layout.lesson_ids and (not lessons or p.name in lessons)})
     for lesson in done:
         run_nbgrader(layout, "generate_feedback", lesson, "--force")
-        for folder in layout.feedback.glob(f"*/{lesson}"):  # nbgrader copies every file; a page is enough
+        for folder in layout.feedback.glob(f"*/{lesson}"):  # nbgrader copies every file, keys too
             for path in folder.iterdir():
-                if path.suffix != ".html":
+                if path.suffix != ".html" and path.name not in (TIMESTAMP, SECRET):  # what release_feedback reads
                     shutil.rmtree(path) if path.is_dir() else path.unlink()
     return done
 

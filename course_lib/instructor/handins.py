@@ -23,7 +23,9 @@ from ..store import MAX_BYTES
 
 INTAKE = ".intake"  # grading/.intake/<learner>/<lesson>/: the clean copies nbgrader grades
 TIMESTAMP = "timestamp.txt"
-EXPECTED = {ANSWERS_FILE, TIMESTAMP, LESSON_FILE, "assets"}  # besides the lesson's notebook
+SECRET = "submission_secret.txt"  # nbgrader's submit writes it; release_feedback needs it to return feedback
+# besides the lesson's notebook: what a lesson folder holds, and what nbgrader's submit adds
+EXPECTED = {ANSWERS_FILE, TIMESTAMP, LESSON_FILE, "assets", SECRET}
 
 
 @dataclass
@@ -202,4 +204,7 @@ def take_in(layout: CourseLayout, handin: HandIn) -> Path:
         shutil.copyfile(answers, dest / ANSWERS_FILE)  # read by lesson.grade, which trusts none of it
     if handin.handed_in:
         (dest / TIMESTAMP).write_text(handin.handed_in, encoding="utf-8")
+    secret = handin.folder / SECRET
+    if secret.is_file() and not secret.is_symlink() and secret.stat().st_size < 200:
+        shutil.copyfile(secret, dest / SECRET)  # routes the feedback page back; it counts for nothing
     return dest

@@ -175,7 +175,10 @@ var _JUPYTERLAB;
           run = run.then(function () {
             if (mine !== generation || panel.isDisposed) { return; }
             return cells.CodeCell.execute(cell, session).then(function (reply) {
-              if (reply && reply.content.status !== 'ok') { failed = true; }
+              if (reply && reply.content.status !== 'ok') {
+                failed = true;
+                console.warn('course-learner: a cell failed:', reply.content.ename, reply.content.evalue);
+              }
             }, function (err) {
               failed = true;
               console.warn('course-learner: a cell did not run', err);
