@@ -159,9 +159,6 @@ class Question:
         position. Empty where position means nothing (sorting)."""
         return ()
 
-    def feedback_ids(self) -> tuple[str, ...]:
-        return tuple(o.id for o in self.options if o.feedback)
-
 
 class SingleChoice(Question):
     kind = "single"

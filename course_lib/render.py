@@ -124,10 +124,6 @@ def strong_answer(reflection) -> str:
                + _ul("".join(f"<li>{md_inline(c)}</li>" for c in reflection.rubric)))
 
 
-def heading(text: str, level: int = 3) -> str:
-    return f"<h{level}>{escape(text)}</h{level}>"
-
-
 def bullet_list(items, ordered: bool = False) -> str:
     tag = "ol" if ordered else "ul"
     return f"<{tag}>" + "".join(f"<li>{md_inline(i)}</li>" for i in items) + f"</{tag}>"

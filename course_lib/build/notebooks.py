@@ -10,7 +10,6 @@ navigation to the pages that exist in that edition.
 from __future__ import annotations
 
 import ast
-import copy
 from dataclasses import dataclass
 
 import nbformat
@@ -148,7 +147,3 @@ def _nbgrader(grade_id: str, grade: bool = False, task: bool = False, points: fl
     if points is not None:
         meta["points"] = points
     return meta
-
-
-def copy_of(nb):
-    return copy.deepcopy(nb)
