@@ -74,10 +74,12 @@ def autograde(layout: CourseLayout, *, force: bool = False, learners: list[str] 
               add_learners: bool = False, say: Callable[[str], None] = print) -> Report:
     started = time.monotonic()
     gradebook.prepare_for_several_writers(layout)
+    n_workers = max(1, workers or os.cpu_count() or 1)
+    pool = [_Worker(layout) for _ in range(min(n_workers, _folders(layout)))]  # they load while we look
     handins = [h for h in find_handins(layout, set(gradebook.roster(layout)), add_learners)
                if (not learners or h.learner in learners) and (not lessons or h.lesson in lessons)]
     record = read_record(layout)
-    report = Report(workers=max(1, workers or os.cpu_count() or 1))
+    report = Report(workers=n_workers)
     todo = []
     for h in handins:
         key = f"{h.learner}/{h.lesson}"
@@ -94,14 +96,21 @@ def autograde(layout: CourseLayout, *, force: bool = False, learners: list[str] 
         f"worker(s), {report.count('unchanged')} unchanged since last graded"
         + (" (use --force to grade them again)" if report.count("unchanged") else "")
         + (f", {report.count('not graded')} with a problem that stops grading" if report.count("not graded") else ""))
-    report.outcomes += _grade_all(layout, todo, report.workers, budget, add_learners, say)
+    report.outcomes += _grade_all(layout, todo, pool, budget, add_learners, say)
     report.seconds = time.monotonic() - started
     _keep_record(layout, record, report)
     return report
 
 
-def _grade_all(layout, todo: list[HandIn], n_workers: int, budget: float, create: bool, say) -> list[Outcome]:
+def _folders(layout: CourseLayout) -> int:
+    """How many hand-in folders there are at most (so no worker is started for nothing)."""
+    return sum(1 for _ in layout.submitted.glob("*/*")) if layout.submitted.is_dir() else 0
+
+
+def _grade_all(layout, todo: list[HandIn], pool: list[_Worker], budget: float, create: bool, say) -> list[Outcome]:
     if not todo:
+        for worker in pool:
+            worker.stop()
         return []
     jobs: queue.Queue[HandIn] = queue.Queue()
     for h in todo:
@@ -121,8 +130,10 @@ def _grade_all(layout, todo: list[HandIn], n_workers: int, budget: float, create
             say(f"[{n}/{total}] {outcome.handin.learner} · {outcome.handin.lesson} {outcome.status}{score} "
                 f"({outcome.seconds:.1f} s){eta}")
 
-    threads = [threading.Thread(target=_work, args=(layout, jobs, budget, create, done), daemon=True)
-               for _ in range(min(n_workers, len(todo)))]
+    for extra in pool[len(todo):]:
+        extra.stop()
+    threads = [threading.Thread(target=_work, args=(layout, worker, jobs, budget, create, done), daemon=True)
+               for worker in pool[:len(todo)]]
     for t in threads:
         t.start()
     for t in threads:
@@ -138,7 +149,14 @@ class _Worker:
         self.proc = subprocess.Popen([sys.executable, "-m", "course_lib.instructor.worker", str(layout.grading)],
                                      cwd=layout.grading, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, start_new_session=True)
-        self.ready = self._read(120) is not None
+        self._ready: bool | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the worker has loaded nbgrader (waited for the first time it is asked)."""
+        if self._ready is None:
+            self._ready = self._read(120) is not None
+        return self._ready
 
     def grade(self, handin: HandIn, create: bool, budget: float) -> dict | None:
         self.proc.stdin.write(json.dumps({"lesson": handin.lesson, "learner": handin.learner, "create": create}) + "\n")
@@ -166,8 +184,8 @@ class _Worker:
         self.proc.wait()
 
 
-def _work(layout: CourseLayout, jobs: queue.Queue, budget: float, create: bool, done) -> None:
-    worker = None
+def _work(layout: CourseLayout, worker: _Worker | None, jobs: queue.Queue, budget: float, create: bool,
+          done) -> None:
     try:
         while True:
             try:
@@ -191,7 +209,8 @@ def _work(layout: CourseLayout, jobs: queue.Queue, budget: float, create: bool, 
                 handin.problems.append("nbgrader could not grade it: " + _last_line(result.get("error", "")))
                 done(Outcome(handin, "failed", seconds))
             else:
-                done(Outcome(handin, "graded", seconds, _score(layout, handin)))
+                got, most = result.get("points", (None, None))
+                done(Outcome(handin, "graded", seconds, f"{got:g} of {most:g} automatic points" if most else ""))
     finally:
         if worker is not None:
             worker.stop()
@@ -200,17 +219,6 @@ def _work(layout: CourseLayout, jobs: queue.Queue, budget: float, create: bool, 
 def _last_line(text: str) -> str:
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     return lines[-1][:300] if lines else "no reason given"
-
-
-def _score(layout: CourseLayout, handin: HandIn) -> str:
-    try:
-        with gradebook.gradebook(layout) as gb:
-            auto, _manual, _cells = gradebook.points(gb.find_submission(handin.lesson, handin.learner))
-            auto_max = sum(c.max_score for n in gb.find_assignment(handin.lesson).notebooks for c in n.grade_cells
-                           if c.cell_type == "code")
-            return f"{auto:g} of {auto_max:g} automatic points"
-    except Exception:  # noqa: BLE001 - the score line is a courtesy; the grade is in the gradebook
-        return ""
 
 
 def _keep_record(layout: CourseLayout, record: dict, report: Report) -> None:

@@ -56,3 +56,11 @@ def points(submission) -> tuple[float, float, list]:
     manual = [g for g in grades if g.cell.cell_type == "markdown"]
     auto = sum(g.score or 0 for g in grades if g.cell.cell_type == "code")
     return auto, sum(g.score or 0 for g in manual), manual
+
+
+def automatic_points(gb, lesson: str, learner: str) -> tuple[float, float]:
+    """``(points earned, points possible)`` of a hand-in's automatically graded questions."""
+    auto, _manual, _cells = points(gb.find_submission(lesson, learner))
+    most = sum(c.max_score for n in gb.find_assignment(lesson).notebooks for c in n.grade_cells
+               if c.cell_type == "code")
+    return auto, most
