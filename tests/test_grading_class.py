@@ -204,3 +204,40 @@ def test_in_formgrader_the_reflection_and_the_rubric_read_without_sideways_scrol
         assert "long long long" in written.inner_text()
     finally:
         stop(server)
+
+
+def _kill_grading_workers() -> int:
+    """Kill this process's nbgrader worker processes, as a crash would (SIGKILL, no goodbye)."""
+    import os
+    import signal
+    from pathlib import Path
+
+    killed = 0
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(stat[1]) == os.getpid() and b"course_lib.instructor.worker" in cmdline:
+            os.kill(int(proc.name), signal.SIGKILL)
+            killed += 1
+    return killed
+
+
+def test_a_grading_process_that_dies_is_replaced_and_the_hand_in_still_gets_its_grade(graded):
+    cls, _report, _lines = graded
+    lid = cls.layout.lesson_ids[0]
+    killed = []
+
+    def say(line: str) -> None:  # the first line comes once the workers have started
+        if not killed:
+            import time
+            time.sleep(5)  # until they have loaded nbgrader and wait for work
+            killed.append(_kill_grading_workers())
+
+    report = instructor.autograde(cls.layout, force=True, learners=["ada"], lessons=[lid], workers=1, say=say)
+    assert killed == [1]
+    assert [o.status for o in report.outcomes] == ["graded"], [o.handin.problems for o in report.outcomes]
+    instructor.export_grades(cls.layout)
+    assert scores(cls.layout)[("ada", lid)] == pytest.approx(cls.expected[("ada", lid)], abs=0.01)

@@ -76,7 +76,7 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.console_messages = []
-    page.on("console", page.console_messages.append)
+    page.on("console", lambda message: page.console_messages.append(message))
     yield page
     context.close()
 

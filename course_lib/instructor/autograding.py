@@ -159,8 +159,12 @@ class _Worker:
         return self._ready
 
     def grade(self, handin: HandIn, create: bool, budget: float) -> dict | None:
-        self.proc.stdin.write(json.dumps({"lesson": handin.lesson, "learner": handin.learner, "create": create}) + "\n")
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(json.dumps({"lesson": handin.lesson, "learner": handin.learner,
+                                              "create": create}) + "\n")
+            self.proc.stdin.flush()
+        except (OSError, ValueError):
+            return None  # the worker had died while it waited
         return self._read(budget)
 
     def _read(self, seconds: float) -> dict | None:
@@ -192,14 +196,19 @@ def _work(layout: CourseLayout, worker: _Worker | None, jobs: queue.Queue, budge
                 handin = jobs.get_nowait()
             except queue.Empty:
                 return
-            if worker is None:
-                worker = _Worker(layout)
             started = time.monotonic()
-            result = worker.grade(handin, create, budget) if worker.ready else None
-            seconds = time.monotonic() - started
-            if result is None:
+            for _attempt in (1, 2):  # a worker that died of itself (not of the budget) is replaced once
+                if worker is None:
+                    worker = _Worker(layout)
+                result = worker.grade(handin, create, budget) if worker.ready else None
+                seconds = time.monotonic() - started
+                if result is not None:
+                    break
                 worker.stop()
                 worker = None
+                if seconds >= budget - 0.5:
+                    break
+            if result is None:
                 why = (f"stopped after {budget:g} s (its time budget): grade it alone with "
                        f"course autograde --learner {handin.learner} --lesson {handin.lesson}, or raise "
                        "--time-budget" if seconds >= budget - 0.5 else "the grading process stopped unexpectedly")
