@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import instructor
 from .instructor import CommandError, find_course
+from .web import MAX_KERNELS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--force", action="store_true", help="grade again hand-ins already graded and unchanged")
     grade.add_argument("--learner", action="append", help="only this learner (may be given more than once)")
     grade.add_argument("--lesson", action="append", help="only this lesson (may be given more than once)")
-    grade.add_argument("--workers", type=int, default=None, help="hand-ins graded at once (default: one per core)")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="hand-ins graded at once (default: two per core, at most 16)")
     grade.add_argument("--time-budget", type=float, default=60.0, help="seconds one hand-in may take (default 60)")
     grade.add_argument("--add-learners", action="store_true",
                        help="grade folders of learners who are not in the class list, adding them to it")
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     view.add_argument("--host", action="append", default=[], metavar="NAME",
                       help="a public host name the view answers to (e.g. behind a reverse proxy); repeatable")
     view.add_argument("--max-kernels", type=int, default=None,
-                      help="most kernels alive at once (default 40; 0: no limit)")
+                      help=f"most kernels alive at once (default {MAX_KERNELS}; 0: no limit)")
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -160,7 +162,7 @@ def _start(args) -> int:
 
 def _view(args) -> int:
     from .build import SELF_PACED, run
-    from .web import MAX_KERNELS, serve
+    from .web import serve
 
     layout = find_course(args.root)
     run(SELF_PACED, layout)

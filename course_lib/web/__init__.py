@@ -26,9 +26,12 @@ TUNED_CONFIG = TEMPLATE_ROOT / "tuned"  # holds voila.json, the settings that ma
 # away for a while, still has a working page. The kernel cap, not this, bounds the memory.
 IDLE_KERNEL_SECONDS = 60 * 60
 
-# Caps on kernels (course_lib.web.kernels explains each). 40 kernels are about 2.3 GiB at 57 MiB
-# each; the benchmark is to size this for the machine.
-MAX_KERNELS = 40  # alive at once, preheated ones included
+# Caps on kernels (course_lib.web.kernels explains each), sized by benchmarks/web_load.py on a 2-core,
+# 24 GiB machine: a kernel costs about 43 MiB (PSS; 57 MiB RSS) and about 1 CPU second to start, run
+# and end. 150 kernels are about 6.3 GiB, a quarter of the memory, with room for kernels that grow as
+# a visitor works; the 16 preheated ones (one per page) count against it. Memory, not CPU, sets it:
+# an open page costs no CPU, while two cores start about 100 visitors a minute.
+MAX_KERNELS = 150  # alive at once, preheated ones included
 MAX_KERNELS_PER_VISITOR = 4  # per browser session (home, a lesson, the glossary, one more)
 MAX_KERNELS_PER_ADDRESS = 20  # per X-Forwarded-For address: a classroom behind one school router fits
 UNCLAIMED_KERNEL_SECONDS = 180  # a page that never connects to its kernel (a script) loses it
