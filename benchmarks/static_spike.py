@@ -11,7 +11,8 @@ host (or a CDN) serves any number of visitors. Everything comes from package reg
 * the packages the kernel loads at start-up, from PyPI at the versions Pyodide's lock file names
   (pure Python: micropip, IPython and what it needs, jedi), the lock rewritten for their hashes.
   ``ssl`` and ``sqlite3``, which the kernel loads at start, are compiled for WebAssembly and exist
-  only in Pyodide's release: empty stand-ins take their place (nothing the lesson does needs them).
+  only in Pyodide's release: stand-ins take their place (an empty ``ssl``; a ``sqlite3`` that keeps
+  nothing, for IPython's input history; nothing the lesson does needs either).
   PyYAML's wheel in Pyodide is compiled too: a pure-Python wheel made from its source replaces it;
 * the lesson's own packages (ipywidgets, mistune, this course as a wheel) as JupyterLite's
   "piplite" wheels, installed by a first, hidden cell added to the copy of the notebook.
@@ -62,6 +63,32 @@ import piplite
 await piplite.install(["ipywidgets", "mistune", "pyyaml"])
 await piplite.install("ot-special-ed-course", deps=False)
 """
+# IPython imports sqlite3 unconditionally for its input history. Pyodide builds sqlite3 for
+# WebAssembly and ships it only in its own release (GitHub, jsDelivr), which this machine cannot
+# reach; this stand-in is a database that keeps nothing, enough for IPython's history.
+SQLITE3_STAND_IN = b"""\
+PARSE_DECLTYPES, PARSE_COLNAMES = 1, 2
+class Error(Exception): pass
+class DatabaseError(Error): pass
+class OperationalError(DatabaseError): pass
+class IntegrityError(DatabaseError): pass
+def register_converter(*a): pass
+def register_adapter(*a): pass
+class Cursor:
+    lastrowid, rowcount = 1, 0
+    def fetchone(self): return None
+    def fetchall(self): return []
+    def __iter__(self): return iter(())
+class Connection:
+    def execute(self, *a, **k): return Cursor()
+    def executemany(self, *a, **k): return Cursor()
+    def commit(self): pass
+    def close(self): pass
+    def __enter__(self): return self
+    def __exit__(self, *a): return False
+def connect(*a, **k): return Connection()
+"""
+STAND_INS = {"sqlite3": {"sqlite3/__init__.py": SQLITE3_STAND_IN}}
 READY = ".course-question button"
 CHROMIUM = {"executable_path": "/usr/bin/chromium",
             "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]}
@@ -131,8 +158,8 @@ def pyodide_dist(target: Path, pip: Path, scratch: Path) -> None:
             shutil.copy(wheel, target / wheel.name)
             wheel = target / wheel.name
         else:  # compiled for WebAssembly: only in Pyodide's own release
-            print(f"  {name}: compiled for WebAssembly, not on PyPI or npm; an empty stand-in takes its place")
-            wheel = make_wheel(target, name, entry["version"], {})
+            print(f"  {name}: compiled for WebAssembly, not on PyPI or npm; a stand-in takes its place")
+            wheel = make_wheel(target, name, entry["version"], STAND_INS.get(name, {}))
             entry.update(depends=[], package_type="package")
         entry.update(file_name=wheel.name, sha256=sha256(wheel))
     lock_path.write_text(json.dumps(lock))
