@@ -69,7 +69,7 @@ def verdict(fraction: float) -> str:
 
 def _lines(marked) -> str:
     return "".join(
-        f"<li><strong>{'Right' if line.ok else 'Not quite'}:</strong> {md_inline(line.chosen)}"
+        f"<li><strong>{'Right' if line.ok else 'Not this one'}:</strong> {md_inline(line.chosen)}"
         f"{' — ' + md_inline(line.why) if line.why else ''}</li>"
         for line in marked.lines
     )
@@ -87,7 +87,7 @@ def self_check(marked, reveal: bool = False) -> str:
     if marked.missed and not reveal:
         n = len(marked.missed)
         body += (f"<p style='margin:0.3em 0'>{'One right answer is' if n == 1 else f'{n} right answers are'} "
-                 "not ticked yet. Try again, or press <strong>Show the answer</strong>.</p>")
+                 "not chosen yet. Try again, or press <strong>Show the answer</strong>.</p>")
     elif marked.missed:
         body += "<p style='margin:0.3em 0 0'><strong>Also right:</strong></p>" + _ul("".join(
             f"<li>{md_inline(o.text)}{' — ' + md_inline(o.feedback) if o.feedback else ''}</li>"

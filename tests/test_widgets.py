@@ -53,7 +53,7 @@ def test_tick_all_feedback_does_not_give_the_whole_answer_away_on_a_first_try(sa
     view = _open(sample).self_check("pick-many")
     view.choose(["a"])
     view.submit()
-    assert "Right: Option A" in view.feedback and "One right answer is not ticked yet" in view.feedback
+    assert "Right: Option A" in view.feedback and "One right answer is not chosen yet" in view.feedback
     assert "Option C" not in view.feedback
     view.show_answer()
     assert "Also right: Option C — C fits." in view.feedback
