@@ -40,11 +40,7 @@ print = functools.partial(print, flush=True)  # noqa: A001 - figures appear as t
 
 
 def make_course(root: Path) -> CourseLayout:
-    repo, layout = CourseLayout(ROOT), CourseLayout(root)
-    shutil.copytree(repo.notebooks, layout.notebooks, ignore=shutil.ignore_patterns("my-answers*"))
-    shutil.copytree(repo.assets, layout.assets)
-    layout.grading.mkdir()
-    shutil.copy(repo.nbgrader_config, layout.nbgrader_config)
+    layout = CourseLayout(ROOT).copy_sources(root)
     instructor.release(layout, say=lambda _line: None)
     return layout
 

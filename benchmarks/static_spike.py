@@ -178,11 +178,7 @@ def pure_pyyaml(target: Path, pip: Path, scratch: Path, version: str) -> Path:
 def lesson_contents(files: Path, lesson: str) -> None:
     """The lesson's self-paced edition (course_lib), with a first cell that installs its packages."""
     with tempfile.TemporaryDirectory() as tmp:
-        repo, layout = CourseLayout(ROOT), CourseLayout(Path(tmp))
-        shutil.copytree(repo.notebooks, layout.notebooks, ignore=shutil.ignore_patterns("my-answers*"))
-        shutil.copytree(repo.assets, layout.assets)
-        layout.grading.mkdir()
-        shutil.copy(repo.nbgrader_config, layout.nbgrader_config)
+        layout = CourseLayout(ROOT).copy_sources(Path(tmp))
         run(SELF_PACED, layout)
         shutil.copytree(layout.self_paced / lesson, files / lesson)
     notebook_path = files / lesson / f"{lesson}.ipynb"

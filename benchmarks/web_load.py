@@ -43,7 +43,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import signal
 import statistics
 import subprocess
@@ -645,11 +644,7 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start")
 
     with tempfile.TemporaryDirectory() as tmp:
-        repo, layout = CourseLayout(ROOT), CourseLayout(Path(tmp))
-        shutil.copytree(repo.notebooks, layout.notebooks, ignore=shutil.ignore_patterns("my-answers*"))
-        shutil.copytree(repo.assets, layout.assets)
-        layout.grading.mkdir()
-        shutil.copy(repo.nbgrader_config, layout.nbgrader_config)
+        layout = CourseLayout(ROOT).copy_sources(Path(tmp))
         run(SELF_PACED, layout)
         args.logs = Path(tmp)
         lessons = [f"{lesson}/{lesson}.ipynb" for lesson in layout.lesson_ids]

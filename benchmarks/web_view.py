@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import functools
 import math
-import shutil
 import statistics
 import subprocess
 import sys
@@ -213,11 +212,7 @@ def main() -> None:
 
     print(f"import course_lib: {import_time() * 1000:.0f} ms (median of 5 fresh interpreters)")
     with tempfile.TemporaryDirectory() as tmp:
-        repo, layout = CourseLayout(ROOT), CourseLayout(Path(tmp))
-        shutil.copytree(repo.notebooks, layout.notebooks, ignore=shutil.ignore_patterns("my-answers*"))
-        shutil.copytree(repo.assets, layout.assets)
-        layout.grading.mkdir()
-        shutil.copy(repo.nbgrader_config, layout.nbgrader_config)
+        layout = CourseLayout(ROOT).copy_sources(Path(tmp))
         run(SELF_PACED, layout)
         asyncio.run(run_all(args, layout.self_paced, layout.lesson_ids))
 

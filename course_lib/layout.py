@@ -127,6 +127,18 @@ class CourseLayout:
         return any(folder == p or p in folder.parents
                    for p in (self.notebooks.resolve(), self.grading.resolve(), self.self_paced.parent.resolve()))
 
+    def copy_sources(self, root: Path) -> CourseLayout:
+        """The course's lessons, pictures and nbgrader configuration copied to ``root``, without
+        anyone's answers or any edition: a course to build and grade apart (tests, benchmarks)."""
+        import shutil
+
+        copy = CourseLayout(Path(root))
+        shutil.copytree(self.notebooks, copy.notebooks, ignore=shutil.ignore_patterns("my-answers*"))
+        shutil.copytree(self.assets, copy.assets)
+        copy.grading.mkdir(parents=True)
+        shutil.copy(self.nbgrader_config, copy.nbgrader_config)
+        return copy
+
     @staticmethod
     def is_course(root: Path) -> bool:
         return (root / "grading" / NBGRADER_CONFIG).is_file() and (root / "notebooks").is_dir()

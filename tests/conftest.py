@@ -45,12 +45,7 @@ def copy_course(root: Path) -> Path:
     """The course's lessons, pictures and nbgrader configuration, copied to ``root`` (no answers, no editions)."""
     from course_lib.layout import CourseLayout
 
-    repo = CourseLayout(ROOT)
-    shutil.copytree(repo.notebooks, root / "notebooks", ignore=shutil.ignore_patterns("my-answers*"))
-    shutil.copytree(repo.assets, root / "assets")
-    CourseLayout(root).grading.mkdir()
-    shutil.copy(repo.nbgrader_config, CourseLayout(root).nbgrader_config)
-    return root
+    return CourseLayout(ROOT).copy_sources(root).root
 
 
 @pytest.fixture(scope="session")
