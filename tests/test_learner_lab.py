@@ -144,6 +144,21 @@ def _check_a_practice_question(page) -> None:
     expect(question).not_to_have_text(before, timeout=20_000)
 
 
+def _answer_and_save(view, question, key) -> None:
+    """Give ``key`` as a parent does, by clicking the question's own widgets, and press Save."""
+    card = view.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
+    if question.kind == "single":
+        card.get_by_label(question.option(key).text, exact=True).check()
+    elif question.kind == "multiple":
+        for oid in key:
+            card.get_by_label(question.option(oid).text, exact=True).check()
+    else:
+        for item in question.options:
+            card.get_by_label(item.text, exact=True).select_option(label=question.category(key[item.id]).text)
+    card.get_by_role("button", name="Save my answer", exact=True).click()
+    expect(card).to_contain_text("Saved.", timeout=20_000)
+
+
 def _no_widget_errors_and_no_code(page) -> None:
     lesson = page.locator(OPEN)
     expect(lesson.get_by_text("model not found")).to_have_count(0)
@@ -296,18 +311,7 @@ def test_a_parent_answers_checks_comes_back_sees_progress_and_gets_a_completion_
 
     keys = answer_key(ws / LESSON)
     for qid, question in lesson.questions.items():
-        card = view.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
-        key = keys[qid][0]
-        if question.kind == "single":
-            card.get_by_label(question.option(key).text, exact=True).check()
-        elif question.kind == "multiple":
-            for oid in key:
-                card.get_by_label(question.option(oid).text, exact=True).check()
-        else:
-            for item in question.options:
-                card.get_by_label(item.text, exact=True).select_option(label=question.category(key[item.id]).text)
-        card.get_by_role("button", name="Save my answer", exact=True).click()
-        expect(card).to_contain_text("Saved.", timeout=20_000)
+        _answer_and_save(view, question, keys[qid][0])
     reflection = view.locator(".course-reflection")
     reflection.get_by_label("Your reflection").fill("Lunch boxes are hard to open at school.")
     reflection.get_by_label("Your reflection").blur()
@@ -338,19 +342,9 @@ def test_a_parent_answers_checks_comes_back_sees_progress_and_gets_a_completion_
     last = track.lessons[-1]
     page.goto(learner_lab.url.replace("index.ipynb", f"{last}/{last}.ipynb"))
     _wait_until_ready(page)
+    last_keys = answer_key(ws / last)
     for qid, question in outline.lessons[last].questions.items():  # answered through the page's own widgets
-        card = view.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
-        key = answer_key(ws / last)[qid][0]
-        if question.kind == "single":
-            card.get_by_label(question.option(key).text, exact=True).check()
-        elif question.kind == "multiple":
-            for oid in key:
-                card.get_by_label(question.option(oid).text, exact=True).check()
-        else:
-            for item in question.options:
-                card.get_by_label(item.text, exact=True).select_option(label=question.category(key[item.id]).text)
-        card.get_by_role("button", name="Save my answer", exact=True).click()
-        expect(card).to_contain_text("Saved.", timeout=20_000)
+        _answer_and_save(view, question, last_keys[qid][0])
     view.locator(".course-reflection").get_by_label("Your reflection").fill("Ask the family how they like to talk.")
     view.locator(".course-reflection").get_by_label("Your reflection").blur()
     view.locator(".course-reflection").get_by_role("button", name="Save my reflection", exact=True).click()
