@@ -205,21 +205,21 @@ def _work(layout: CourseLayout, worker: _Worker | None, jobs: queue.Queue, budge
             except queue.Empty:
                 return
             started = time.monotonic()
-            for _attempt in (1, 2):  # a worker that died of itself (not of the budget) is replaced once
+            for _attempt in (1, 2):  # a worker that died or a grading that failed of itself: one more try
                 if worker is None:
                     worker = _Worker(layout)
                 result = worker.grade(handin, create, budget) if worker.ready else None
                 seconds = time.monotonic() - started
-                if result is not None:
-                    break
-                worker.stop()
-                worker = None
-                if seconds >= budget - 0.5:
+                over_budget = seconds >= budget - 0.5
+                if result is None:
+                    worker.stop()
+                    worker = None
+                if (result and result.get("ok")) or over_budget:
                     break
             if result is None:
                 why = (f"stopped after {budget:g} s (its time budget): grade it alone with "
                        f"course autograde --learner {handin.learner} --lesson {handin.lesson}, or raise "
-                       "--time-budget" if seconds >= budget - 0.5 else "the grading process stopped unexpectedly")
+                       "--time-budget" if over_budget else "the grading process stopped unexpectedly")
                 handin.problems.append(f"could not be graded: {why}")
                 done(Outcome(handin, "failed", seconds))
             elif not result.get("ok"):

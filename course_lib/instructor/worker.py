@@ -24,6 +24,9 @@ def main() -> int:
     config = PyFileConfigLoader("nbgrader_config.py", path=str(grading)).load_config()
     config.CourseDirectory.root = str(grading)
     config.CourseDirectory.submitted_directory = INTAKE
+    url = config.CourseDirectory.get("db_url") or f"sqlite:///{grading / 'gradebook.db'}"
+    if url.startswith("sqlite:///") and "?" not in url:  # graders write at once: wait for a turn, not fail
+        config.CourseDirectory.db_url = url + "?timeout=120"
     api = NbGraderAPI(config=config)
     from nbgrader.api import Gradebook
 
