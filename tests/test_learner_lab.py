@@ -142,6 +142,7 @@ def _check_a_practice_question(page) -> None:
     question.get_by_role("radio").first.check()
     question.locator(check).click()
     expect(question).not_to_have_text(before, timeout=20_000)
+    expect(question.locator("[aria-live=polite]").first).to_be_attached()  # a screen reader reads the feedback
 
 
 def _answer_and_save(view, question, key) -> None:

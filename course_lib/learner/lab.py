@@ -33,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..files import atomic_write
+from ..web import PAGE_SCRIPTS
 from ..workspace import SyncReport, course_notebooks
 
 HERE = Path(__file__).resolve().parent
@@ -95,7 +96,7 @@ def lab_command(workspace: Path, port: int, token: str) -> tuple[list[str], dict
     env["JUPYTER_TOKEN"] = token
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace}", "--ServerApp.ip=127.0.0.1",
            f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/{HOME}",
-           f"--LabApp.extra_labextensions_path={LABEXTENSIONS}"]
+           f"--LabApp.extra_labextensions_path={LABEXTENSIONS}", f"--ServerApp.extra_static_paths={PAGE_SCRIPTS}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     return cmd, env

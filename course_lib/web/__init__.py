@@ -18,6 +18,8 @@ from pathlib import Path
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent  # holds voila/templates/course
 TUNED_CONFIG = TEMPLATE_ROOT / "tuned"  # holds voila.json, the settings that make pages fast
+# The page scripts; the learner's JupyterLab serves this folder too, for course-a11y.js.
+PAGE_SCRIPTS = TEMPLATE_ROOT / "voila" / "templates" / "course" / "static"
 
 
 # Idle kernels are shut down after this long, even with the tab still open, so a forgotten tab

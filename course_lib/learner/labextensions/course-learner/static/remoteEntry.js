@@ -76,14 +76,20 @@ var _JUPYTERLAB;
     return 0;
   }
 
+  /** One value of JupyterLab's page config (the JSON in the page), or a default. */
+  function pageConfig(name, otherwise) {
+    try {
+      var value = JSON.parse(document.getElementById('jupyter-config-data').textContent)[name];
+      return value === undefined ? otherwise : value;
+    } catch (e) {
+      return otherwise;
+    }
+  }
+
   /** The workspace paths of the notebooks `course start` put there (from the page config). */
   function courseNotebooks() {
-    try {
-      var data = JSON.parse(document.getElementById('jupyter-config-data').textContent);
-      return new Set(Array.isArray(data.courseNotebooks) ? data.courseNotebooks : []);
-    } catch (e) {
-      return new Set();
-    }
+    var paths = pageConfig('courseNotebooks', []);
+    return new Set(Array.isArray(paths) ? paths : []);
   }
 
   function addStyle() {
@@ -214,37 +220,15 @@ var _JUPYTERLAB;
     });
   }
 
-  /** Screen readers: feedback areas (class "course-live") become polite live regions, and after a
-   *  story choice focus goes to the new step (or to Continue), not to the top of the page. The web
-   *  view's template does the same (course_lib/web/voila/templates/course/static/course.js). */
+  /** Screen readers: live regions for feedback, and focus after a story choice. The web view's
+   *  own file (course_lib/web/voila/templates/course/static/course-a11y.js), which `course start`
+   *  has the server serve under static/. */
   function pageHelpers() {
-    function findLive(node) {
-      if (node.nodeType !== 1) { return; }
-      var found = node.classList.contains('course-live') ? [node] : [];
-      found.concat(Array.prototype.slice.call(node.querySelectorAll('.course-live:not([aria-live])')))
-        .forEach(function (el) { if (!el.hasAttribute('aria-live')) { el.setAttribute('aria-live', 'polite'); } });
-    }
-    var story = null, since = 0, stepChanged = false;
-    ['click', 'keydown'].forEach(function (type) {
-      document.addEventListener(type, function (event) {
-        var found = event.target.closest && event.target.closest('.course-scenario');
-        if (found) { story = found; since = Date.now(); stepChanged = false; }
-      }, true);
-    });
-    new MutationObserver(function (changes) {
-      changes.forEach(function (change) {
-        if (change.type === 'attributes') { findLive(change.target); } else { change.addedNodes.forEach(findLive); }
-        if (story && story.contains(change.target) && change.target.closest && change.target.closest('.course-step')) {
-          stepChanged = true;
-        }
-      });
-      if (!story || Date.now() - since > 5000) { return; }
-      var active = document.activeElement;
-      if (active && active !== document.body && active.isConnected) { return; }
-      var target = stepChanged ? story.querySelector('.course-step-text')
-                               : story.querySelector('.course-choice, .widget-button');
-      if (target) { target.focus(); story = null; }
-    }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['class']});
+    if (document.getElementById('course-a11y')) { return; }
+    var script = document.createElement('script');
+    script.id = 'course-a11y';
+    script.src = pageConfig('baseUrl', '/') + 'static/course-a11y.js';
+    document.head.appendChild(script);
   }
 
   function plugin(notebook, cells) {

@@ -4,7 +4,8 @@
  *    the Content-Security-Policy can forbid inline script. The loading text stays plain words.
  * 2. A page that has lost its kernel (shut down when idle, the server restarted) says so and
  *    offers to reload, instead of leaving buttons that do nothing.
- * 3. Feedback areas (class "course-live") are made polite live regions for screen readers.
+ * Screen readers' live regions and the focus after a story choice are in course-a11y.js, which
+ * the learner's JupyterLab loads too.
  */
 (function () {
   "use strict";
@@ -84,45 +85,4 @@
     CourseWebSocket[name] = NativeWebSocket[name];
   });
   window.WebSocket = CourseWebSocket;
-
-  // -- 3. Live regions -----------------------------------------------------------------------
-  function makeLive(element) {
-    if (!element.hasAttribute("aria-live")) element.setAttribute("aria-live", "polite");
-  }
-
-  function findLive(node) {
-    if (node.nodeType !== 1) return;
-    if (node.classList.contains("course-live")) makeLive(node);
-    node.querySelectorAll(".course-live:not([aria-live])").forEach(makeLive);
-  }
-
-  new MutationObserver(function (changes) {
-    changes.forEach(function (change) {
-      if (change.type === "attributes") findLive(change.target);
-      else change.addedNodes.forEach(findLive);
-    });
-  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ["class"]});
-  document.addEventListener("DOMContentLoaded", function () { findLive(document.body); });
-
-  // -- 4. Focus after a story choice ---------------------------------------------------------
-  // The button a learner pressed is replaced by the next step; without this, focus would fall to
-  // the top of the page. It goes to the new step's text (or, after a choice, to Continue).
-  var story = null, since = 0, stepChanged = false;
-  ["click", "keydown"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      var found = event.target.closest && event.target.closest(".course-scenario");
-      if (found) { story = found; since = Date.now(); stepChanged = false; }
-    }, true);
-  });
-  new MutationObserver(function (changes) {
-    if (!story || Date.now() - since > 5000) return;
-    changes.forEach(function (change) {
-      if (story.contains(change.target) && change.target.closest(".course-step")) stepChanged = true;
-    });
-    var active = document.activeElement;
-    if (active && active !== document.body && active.isConnected) return;  // focus is still somewhere
-    var target = stepChanged ? story.querySelector(".course-step-text")
-                             : story.querySelector(".course-choice, .widget-button");
-    if (target) { target.focus(); story = null; }
-  }).observe(document.documentElement, {subtree: true, childList: true});
 })();
