@@ -242,3 +242,32 @@ def test_a_grading_process_that_dies_is_replaced_and_the_hand_in_still_gets_its_
     assert [o.status for o in report.outcomes] == ["graded"], [o.handin.problems for o in report.outcomes]
     instructor.export_grades(cls.layout)
     assert scores(cls.layout)[("ada", lid)] == pytest.approx(cls.expected[("ada", lid)], abs=0.01)
+
+
+def test_a_gradebook_busy_with_another_writer_makes_grading_wait_not_fail(graded):
+    """Workers write to one SQLite gradebook at once: one that finds it busy for longer than
+    SQLite's usual 5 s (a loaded machine, a long write beside it) waits for its turn."""
+    import sqlite3
+    import threading
+
+    cls, _report, _lines = graded
+    lid = cls.layout.lesson_ids[0]
+    with sqlite3.connect(cls.layout.gradebook) as db:  # as if not graded yet, so grading must write
+        db.execute("UPDATE grade SET auto_score = 0 WHERE notebook_id IN (SELECT sn.id FROM submitted_notebook sn "
+                   "JOIN submitted_assignment sa ON sn.assignment_id = sa.id JOIN assignment a "
+                   "ON sa.assignment_id = a.id WHERE sa.student_id = 'ada' AND a.name = ?)", (lid,))
+    held = []
+
+    def say(_line: str) -> None:  # the first line comes before the hand-in is given to a worker
+        if not held:
+            db = sqlite3.connect(cls.layout.gradebook, check_same_thread=False)
+            db.execute("BEGIN IMMEDIATE")  # another writer holds the gradebook for 15 s
+            held.append(threading.Timer(15, lambda: (db.commit(), db.close())))
+            held[0].start()
+
+    report = instructor.autograde(cls.layout, force=True, learners=["ada"], lessons=[lid], workers=1, say=say)
+    held[0].join()
+    assert [o.status for o in report.outcomes] == ["graded"], [o.handin.problems for o in report.outcomes]
+    assert report.seconds > 14  # it waited for the other writer, then wrote
+    instructor.export_grades(cls.layout)
+    assert scores(cls.layout)[("ada", lid)] == pytest.approx(cls.expected[("ada", lid)], abs=0.01)
