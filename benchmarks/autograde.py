@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from course_lib import instructor  # noqa: E402
-from course_lib.build.nbgrader import run_nbgrader  # noqa: E402
 from course_lib.content import load_lesson  # noqa: E402
 from course_lib.instructor.autograding import default_workers  # noqa: E402
 from course_lib.layout import ANSWERS_FILE, CourseLayout  # noqa: E402
+from course_lib.publish.nbgrader import run_nbgrader  # noqa: E402
 from course_lib.store import ResponseStore  # noqa: E402
 
 print = functools.partial(print, flush=True)  # noqa: A001 - figures appear as they are measured

@@ -44,8 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course_lib.build import SELF_PACED, run  # noqa: E402
 from course_lib.layout import CourseLayout  # noqa: E402
+from course_lib.publish import SELF_PACED, run  # noqa: E402
 
 print = functools.partial(print, flush=True)  # noqa: A001
 # Voici 0.10's page cannot load the Pyodide kernel 0.7 ("Shared module @jupyterlab/pluginmanager doesn't

@@ -63,8 +63,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from webtools import NAVIGATION, V1, kernel_id  # noqa: E402
 
-from course_lib.build import SELF_PACED, run  # noqa: E402
 from course_lib.layout import CourseLayout  # noqa: E402
+from course_lib.publish import SELF_PACED, run  # noqa: E402
 from course_lib.web import MAX_KERNELS, voila_command  # noqa: E402
 
 print = functools.partial(print, flush=True)  # noqa: A001 - figures appear as they are measured

@@ -32,8 +32,8 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course_lib.build import SELF_PACED, run  # noqa: E402
 from course_lib.layout import CourseLayout  # noqa: E402
+from course_lib.publish import SELF_PACED, run  # noqa: E402
 from course_lib.web import voila_command  # noqa: E402
 
 print = functools.partial(print, flush=True)  # noqa: A001 - figures appear as they are measured

@@ -7,8 +7,8 @@ A lesson notebook cell needs two lines: ``from course_lib import lesson`` and on
 ``sources()``; nbgrader's test cells call ``lesson.grade(id)``. Everything a question is (its
 key, points, feedback) is in the lesson's ``lesson.yaml``. See docs/authoring.md.
 
-This is the kernel side: importing it never imports nbgrader or nbformat (the build side, in
-:mod:`course_lib.build`, does, and only the command line imports that).
+This is the kernel side: importing it never imports nbgrader or nbformat (the publishing side, in
+:mod:`course_lib.publish`, does, and only the command line imports that).
 """
 
 from .content import LessonContent, load_lesson

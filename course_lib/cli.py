@@ -59,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> int:
-    from .build.checks import check_sources
-    from .build.leaks import scan_release
+    from .publish.checks import check_sources
+    from .publish.leaks import scan_release
 
     layout = find_course(args.root)
     problems = check_sources(layout)
@@ -74,8 +74,8 @@ def _check(args) -> int:
 
 
 def _report(args) -> int:
-    from .build.citations import readability
     from .outline import load_outline
+    from .publish.citations import readability
 
     layout = find_course(args.root)
     outline = load_outline(layout.notebooks)
@@ -89,7 +89,7 @@ def _report(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import SELF_PACED, run
+    from .publish import SELF_PACED, run
 
     run(SELF_PACED, find_course(args.root), print)
     return 0
@@ -142,8 +142,8 @@ def _workspace(args) -> int:
 
 
 def _start(args) -> int:
-    from .build import SELF_PACED, run
     from .learner.lab import start_lab
+    from .publish import SELF_PACED, run
     from .workspace import sync_workspace
 
     layout = find_course(args.root)
@@ -161,7 +161,7 @@ def _start(args) -> int:
 
 
 def _view(args) -> int:
-    from .build import SELF_PACED, run
+    from .publish import SELF_PACED, run
     from .web import serve
 
     layout = find_course(args.root)

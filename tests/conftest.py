@@ -52,8 +52,8 @@ def copy_course(root: Path) -> Path:
 def released_course(tmp_path_factory):
     """A copy of the course with both editions made: the cohort release (nbgrader) and the self-paced
     edition (the repository is left as it is). Returns its :class:`CourseLayout`."""
-    from course_lib.build import RELEASE, SELF_PACED, run
     from course_lib.layout import CourseLayout
+    from course_lib.publish import RELEASE, SELF_PACED, run
 
     layout = CourseLayout(copy_course(tmp_path_factory.mktemp("released")))
     run(RELEASE, layout)

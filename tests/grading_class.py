@@ -11,9 +11,9 @@ from pathlib import Path
 import nbformat
 from learners import answer_key, hand_in, wrong_answer
 
-from course_lib.build.nbgrader import run_nbgrader
 from course_lib.content import load_lesson
 from course_lib.layout import ANSWERS_FILE, CourseLayout
+from course_lib.publish.nbgrader import run_nbgrader
 from course_lib.store import ResponseStore
 
 LEARNERS = {  # id: (first name, last name)

@@ -13,10 +13,10 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from course_lib.build.checks import check_sources
-from course_lib.build.pages import navigation
 from course_lib.layout import CourseLayout
 from course_lib.outline import load_outline
+from course_lib.publish.checks import check_sources
+from course_lib.publish.pages import navigation
 from course_lib.reader import LessonError
 
 FIRST = "01-what-is-ot"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from course_lib.build.citations import check_citations, learner_prose, readability
 from course_lib.layout import CourseLayout
 from course_lib.outline import load_outline
+from course_lib.publish.citations import check_citations, learner_prose, readability
 
 NOTEBOOKS = ROOT / "notebooks"
 OUTLINE = load_outline(NOTEBOOKS)

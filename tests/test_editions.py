@@ -68,8 +68,8 @@ def test_adding_a_graded_question_is_one_entry_in_the_data_and_one_line_in_the_n
 
     from conftest import copy_course
 
-    from course_lib.build import RELEASE, SELF_PACED, run
-    from course_lib.build.checks import check_sources
+    from course_lib.publish import RELEASE, SELF_PACED, run
+    from course_lib.publish.checks import check_sources
 
     layout = CourseLayout(copy_course(tmp_path))
     lid = layout.lesson_ids[0]

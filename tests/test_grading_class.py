@@ -128,7 +128,7 @@ def test_a_graders_comment_shows_as_text_even_when_it_looks_like_code(graded):
 def small(tmp_path):
     layout = CourseLayout(copy_course(tmp_path))
     instructor.release(layout, say=lambda _line: None)
-    from course_lib.build.nbgrader import run_nbgrader
+    from course_lib.publish.nbgrader import run_nbgrader
 
     for learner in ("ada", "bo"):
         run_nbgrader(layout, "db", "student", "add", learner)
@@ -179,8 +179,8 @@ def test_in_formgrader_the_reflection_and_the_rubric_read_without_sideways_scrol
     from conftest import free_port, stop
     from webtools import wait_for_http
 
-    from course_lib.build.nbgrader import nbgrader_env
     from course_lib.instructor.gradebook import gradebook
+    from course_lib.publish.nbgrader import nbgrader_env
 
     cls, _report, _lines = graded
     lid = cls.layout.lesson_ids[0]

@@ -15,9 +15,9 @@ from conftest import copy_course
 from learners import answer_key, answering, run_notebook
 
 from course_lib import instructor
-from course_lib.build.nbgrader import nbgrader_env, run_nbgrader
 from course_lib.content import load_lesson
 from course_lib.layout import COURSE_HOME, CourseLayout
+from course_lib.publish.nbgrader import nbgrader_env, run_nbgrader
 
 pytestmark = pytest.mark.slow
 COURSE = "ot-in-special-education"

@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT
 from learners import run_notebook
 
-from course_lib.build.leaks import scan_release
 from course_lib.layout import CourseLayout
+from course_lib.publish.leaks import scan_release
 
 LESSONS = CourseLayout(ROOT).lesson_ids
 

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from course_lib import tools
-from course_lib.build.citations import _CFR, _USC, _covered, allowed_citations
 from course_lib.layout import CourseLayout
+from course_lib.publish.citations import _CFR, _USC, _covered, allowed_citations
 from course_lib.store import ANSWERS_FILE
 from course_lib.tools.content import clean, load_tools
 from course_lib.tools.export import download_links, files, to_html, to_html_page, to_rtf, to_text

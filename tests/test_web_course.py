@@ -16,9 +16,9 @@ from conftest import start_voila, stop
 from playwright.sync_api import expect
 from webtools import NAVIGATION, fetch, kernel_id
 
-from course_lib.build.leaks import MARKERS, withheld_texts
 from course_lib.content import read_raw
 from course_lib.outline import load_outline
+from course_lib.publish.leaks import MARKERS, withheld_texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,6 +1,6 @@
 """The instructor's side: release, autograde, feedback and grades, over nbgrader's own commands.
 
-Each command is thin: it calls the build (:mod:`course_lib.build`), nbgrader (run in ``grading/``,
+Each command is thin: it calls the publishing steps (:mod:`course_lib.publish`), nbgrader (run in ``grading/``,
 or through its API in the autograde workers), and writes what nbgrader does not (the grades CSV).
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..build import RELEASE, run
-from ..build.nbgrader import run_nbgrader
 from ..layout import CourseLayout
+from ..publish import RELEASE, run
+from ..publish.nbgrader import run_nbgrader
 from .autograding import Report, autograde
 from .grades import export_grades
 from .handins import SECRET, TIMESTAMP

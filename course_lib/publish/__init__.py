@@ -1,4 +1,4 @@
-"""The build side: from the source in ``notebooks/`` to every edition, one named step at a time.
+"""The publishing side: from the source in ``notebooks/`` to every edition, one named step at a time.
 
 Each command is an ordered list of steps; each step is one function in the module named for its
 idea, takes the course layout, and returns one line saying what it did. A step that finds a
