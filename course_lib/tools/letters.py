@@ -66,7 +66,7 @@ def compose_letter(tools: Tools, letter: Letter, values: dict, today: date) -> D
 class LetterBuilder(ToolView):
     key = "letters/entries"
     what = "your letter"
-    printed = "Only your letter is printed, with the note for you on a second page."
+    printed = "Only your letter is printed, with the note for you on a page of its own."
     make_label = "Make my letter"
 
     def __init__(self, tools: Tools, store, mode: str, today: date | None = None):
