@@ -24,7 +24,7 @@ from course_lib import tools
 from course_lib.layout import CourseLayout
 from course_lib.publish.citations import _CFR, _USC, _covered, allowed_citations
 from course_lib.store import ANSWERS_FILE
-from course_lib.tools.content import clean, load_tools
+from course_lib.tools.content import EntryError, clean, load_tools
 from course_lib.tools.export import download_links, files, to_html, to_html_page, to_rtf, to_text
 from course_lib.tools.form import tool_mode
 from course_lib.tools.letters import NOTE_TITLE, compose_letter
@@ -48,11 +48,14 @@ def folder(tmp_path):
 
 
 def required_values(letter, content, **extra):
+    """The boxes a parent must fill in, filled; and a step that must come first (the date a due
+    process complaint was filed), taken."""
     values = {f: "" for f in letter.fields}
     values.update({f: (False if content.fields[f].kind == "tick" else "") for f in letter.fields})
+    needed = {box for box, _why in letter.needs}
     for fid in letter.fields:
         field = content.fields[fid]
-        if field.required:
+        if field.required or fid in needed:
             values[fid] = NAMES.get(fid, f"the {fid.replace('_', ' ')} typed")
     values.update(extra)
     return values
@@ -112,8 +115,8 @@ def data_files(downloads_html: str) -> dict[str, bytes]:
 # -- the data: texts, citations, notebooks ------------------------------------------------------
 
 
-def test_there_are_at_least_six_letters_each_asking_for_the_names_and_the_date(content):
-    assert len(content.letters) >= 6
+def test_there_are_at_least_eight_letters_each_asking_for_the_names_and_the_date(content):
+    assert len(content.letters) >= 8
     for letter in content.letters.values():
         assert {"parent_name", "child_name", "school", "date"} <= set(letter.fields)
         assert letter.cites and letter.note
@@ -146,6 +149,11 @@ def test_the_words_facts_md_keeps_exact_are_kept(content):
     stay_put = content.letters["stay-put"]
     said = " ".join([p.text for p in stay_put.body] + list(stay_put.note))
     assert "Only a due process complaint" in said and "state complaint" in said
+    assert "I am filing" not in said and "only after you have filed" in said  # a letter is not a filing (F81)
+    due_process = " ".join(content.letters["due-process"].note)
+    assert "is not a filing" in due_process and "model form" in due_process and "at the same time" in due_process
+    state = " ".join(content.letters["state-complaint"].note)
+    assert "within one year" in state and "within 60 days" in state and "pay you back" in state
     records = " ".join(p.text for p in content.letters["records"].body)
     assert "before any IEP meeting" in records and "45" in records
     assert "our advice, not a rule" in " ".join(content.help)
@@ -175,7 +183,8 @@ def test_the_tools_import_nothing_of_the_grading_side():
 # -- what each letter says ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("letter_id", ["evaluation", "records", "iee", "meeting", "notice", "stay-put"])
+@pytest.mark.parametrize("letter_id", ["evaluation", "records", "iee", "meeting", "notice", "due-process", "stay-put",
+                                       "state-complaint"])
 def test_each_letter_has_the_date_the_names_the_rule_and_where_to_get_help(content, letter_id):
     letter = content.letters[letter_id]
     doc = compose_letter(content, letter, required_values(letter, content), TODAY)
@@ -209,9 +218,93 @@ def test_optional_sentences_appear_only_when_their_box_is_filled(content):
     assert "IEP meeting is on May 2" in dated and "before the meeting" in dated
     stay = content.letters["stay-put"]
     filed = to_text(compose_letter(content, stay, required_values(stay, content, filed_date="April 1"), TODAY))
-    assert "filed a due process complaint about this change on April 1" in filed
-    assert "I am filing a due process complaint" in to_text(compose_letter(content, stay, required_values(
-        stay, content), TODAY))
+    assert "On April 1, I filed a due process complaint about this change" in filed
+    due = content.letters["due-process"]
+    kept = to_text(compose_letter(content, due, required_values(due, content, keep_services="OT twice a week"), TODAY))
+    assert "Please keep providing OT twice a week" in kept and "300.518(a)" in letter_part(kept)
+    assert "Please keep providing" not in to_text(compose_letter(content, due, required_values(due, content), TODAY))
+
+
+def test_the_stay_put_letter_is_never_made_before_the_complaint_is_filed(content):
+    """A parent who sends it to the principal, believing that is the filing, loses the services (F81)."""
+    stay = content.letters["stay-put"]
+    with pytest.raises(EntryError, match="First file your due process complaint"):
+        compose_letter(content, stay, required_values(stay, content, filed_date=""), TODAY)
+    assert "only after you have filed" in stay.use_when
+
+
+def complaint(letter_id, content):
+    """The complaint a parent in lesson 08 writes for Leo, before his OT is cut on March 24."""
+    letter = content.letters[letter_id]
+    values = required_values(letter, content, child_name="Leo Park", child_address="12 Elm Street, Lincoln",
+                             school="Lincoln Elementary", district="Lincoln County School District",
+                             state_agency="the State Department of Education", to_office="Director of Special "
+                             "Education", problem="The school will cut Leo's OT from twice a week to 30 minutes a "
+                             "week in class.", facts="On March 3 the school sent prior written notice. The cut "
+                             "starts on March 24. In class Leo often does not finish his written work.",
+                             proposed_fix="Keep OT twice a week, and add a goal for written work in class.",
+                             broken_rule="It did not give the OT sessions in Leo's IEP for six weeks.",
+                             when_it_happened="from September 8 to October 17, 2026")
+    return letter, to_text(compose_letter(content, letter, values, TODAY))
+
+
+def test_the_due_process_complaint_has_every_part_the_rule_requires_and_says_where_it_goes(content):
+    """F81: the child's name and address, the school, the problem with its facts and a proposed fix;
+    sent to the district with a copy to the state education agency at the same time."""
+    letter, text = complaint("due-process", content)
+    sent, note = letter_part(text), text.split(NOTE_TITLE)[1]
+    head = sent.split("Re:")[0]
+    assert "Lincoln County School District" in head and "Dear Director of Special Education," in sent
+    assert "the State Department of Education" not in head  # the district gets the complaint; the state, a copy
+    for part in ("Leo Park lives at 12 Elm Street, Lincoln and goes to Lincoln Elementary",
+                 "The problem: The school will cut Leo's OT", "The facts: On March 3",
+                 "What would fix it, as far as I know now: Keep OT twice a week",
+                 "copy of this complaint to the State Department of Education, at the same time",
+                 "Copy sent on the same day to: the State Department of Education", "I will take part"):
+        assert part in sent, part
+    assert sent.index("Sincerely") < sent.index("Copy sent on the same day")
+    for part in ("is not a filing", "model form", "2 years", "15 days", "must take part", "dismiss",
+                 "[ ] The school's prior written notice", "[ ] The current IEP", "[ ] Send it to the school district"):
+        assert part in note, part
+    assert note.count("[ ]") == len(letter.attach) >= 5
+
+
+def test_the_state_complaint_goes_to_the_state_with_a_copy_to_the_district(content):
+    """F83: written and signed, the rule broken and the facts, the child's details and a fix; within
+    one year; a copy to the district at the same time; the state decides within 60 days."""
+    letter, text = complaint("state-complaint", content)
+    sent, note = letter_part(text), text.split(NOTE_TITLE)[1]
+    head = sent.split("Re:")[0]
+    assert "the State Department of Education" in head and "Lincoln County School District" not in head
+    for part in ("signed, written complaint", "Lincoln County School District broke a rule",
+                 "The rule I believe was broken: It did not give the OT sessions",
+                 "When it happened: from September 8 to October 17, 2026. This is within one year",
+                 "Copy sent on the same day to: Lincoln County School District", "within 60 days"):
+        assert part in sent, part
+    for part in ("make up services", "pay you back", "does not keep services in place", "[ ] Bills, receipts"):
+        assert part in note, part
+
+
+@pytest.mark.parametrize("letter_id", ["evaluation", "records", "iee", "meeting", "notice", "due-process", "stay-put",
+                                       "state-complaint"])
+def test_every_letter_comes_out_whole_from_the_longest_hostile_entries(content, letter_id):
+    """Every box at its limit, full of markup and RTF control words: the text, the RTF and the page
+    carry it as text, in full."""
+    letter = content.letters[letter_id]
+    values = required_values(letter, content)
+    for fid in letter.fields:
+        field = content.fields[fid]
+        if field.kind != "tick" and fid != "date":
+            values[fid] = (HOSTILE + " " + "x" * field.max)[:field.max]
+    doc = compose_letter(content, letter, values, TODAY)
+    text, rtf, page = to_text(doc), to_rtf(doc), to_html_page(doc)
+    assert braces_balance(rtf) and rtf.isascii()
+    back = rtf_to_text(rtf)
+    for fid in letter.fields:
+        if content.fields[fid].kind != "tick" and fid != "date":
+            assert values[fid] in text and values[fid] in back, fid
+    assert "<script" not in page and page.count("<article") == page.count("</article>") == 1
+    assert all(cite in letter_part(text) for cite in letter.cites)
 
 
 def test_the_note_for_the_parent_is_on_its_own_page_when_printed(content):
@@ -298,8 +391,34 @@ def test_choosing_another_letter_keeps_the_names_and_shows_its_own_boxes(folder)
     assert "The change the school proposed" in labels and view.box("child_name").value == "李小龍"
     assert view.make() is False and "Please fill in" in view.status.value
     fill(view, change="cut OT to 30 minutes", current_services="60 minutes of OT a week")
+    assert view.make() is False and "First file your due process complaint" in view.status.value
+    assert "Please fill in" not in view.status.value and view.preview.value == "" and view.downloads.value == ""
+    fill(view, filed_date="March 12")
     assert view.make() is True
-    assert "34 CFR 300.518(a)" in view.preview.value
+    assert "34 CFR 300.518(a)" in view.preview.value and "<bdi>March 12</bdi>, I filed" in view.preview.value
+
+
+@pytest.mark.parametrize("letter_id", ["due-process", "state-complaint"])
+def test_a_parent_files_each_complaint_and_gets_its_three_downloads(folder, letter_id):
+    view = tools.letter_builder(folder, mode="learn", today=TODAY)
+    view.chooser.value = letter_id
+    fill(view, **NAMES)
+    assert view.make() is False and "Please fill in" in view.status.value
+    status = html.unescape(view.status.value)
+    assert "Your child's home address" in status and "Your state education agency" in status
+    fill(view, child_address="12 Elm Street", district="Lincoln County Schools", state_agency="State Dept. of Ed.",
+         problem="OT cut", facts="Notice of March 3", proposed_fix="Keep OT", broken_rule="Sessions missed",
+         when_it_happened="September 2026")
+    assert view.make() is True, view.status.value
+    got = data_files(view.downloads.value)
+    stem = f"letter-{letter_id}-2027-03-04"
+    assert sorted(got) == [f"{stem}.html", f"{stem}.rtf", f"{stem}.txt"]
+    text = got[f"{stem}.txt"].decode("utf-8-sig")
+    assert "李小龍" in text and "Copy sent on the same day to:" in text and "[ ]" in text
+    assert "李小龍" in rtf_to_text(got[f"{stem}.rtf"].decode("ascii"))
+    assert "<bdi>李小龍</bdi>" in got[f"{stem}.html"].decode("utf-8")
+    saved = json.loads((folder / ANSWERS_FILE).read_text(encoding="utf-8"))["answers"]["letters/entries"]["value"]
+    assert saved["letter"] == letter_id and saved["child_address"] == "12 Elm Street"
 
 
 def test_twenty_thousand_characters_are_refused_kindly_and_nothing_is_made_or_saved(folder):
@@ -636,7 +755,8 @@ def test_the_tools_read_at_about_8th_grade():
 
     grades = {f"{lid} letter": (grade([p if isinstance(p, str) else p["text"] for p in spec["body"]]), 9.0)
               for lid, spec in data["letters"].items()}
-    grades |= {f"{lid} note": (grade(spec["note"]), 8.0) for lid, spec in data["letters"].items()}
+    grades |= {f"{lid} note": (grade(spec["note"] + spec.get("attach", {}).get("items", [])), 8.0)
+               for lid, spec in data["letters"].items()}
     grades["help"] = (grade(data["help"]["paragraphs"]), 8.0)
     sheet = data["meeting_sheet"]
     grades["meeting sheet"] = (grade(sheet["ot_questions"] + sheet["good_to_know"]), 8.0)

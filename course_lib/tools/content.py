@@ -64,6 +64,15 @@ class Letter:
     body: tuple[Paragraph, ...]
     cites: tuple[str, ...]
     note: tuple[str, ...]
+    address: tuple[str, ...] = ("to", "school")  # the boxes the letter is addressed to, in order
+    copy_to: str = ""  # a line after the signature, such as who gets a copy at the same time
+    attach_title: str = ""  # a checklist for the parent (not sent): what to attach and do
+    attach: tuple[str, ...] = ()
+    needs: tuple[tuple[str, str], ...] = ()  # (box, why): no letter at all while the box is empty
+
+
+LETTER_KEYS = {"title", "use_when", "fields", "subject", "body", "cites", "note", "address", "copy_to", "attach",
+               "needs"}
 
 
 @dataclass
@@ -120,11 +129,18 @@ def _field(fid: str, spec: dict) -> Field:
 
 
 def _letter(lid: str, spec: dict) -> Letter:
+    unknown = set(spec) - LETTER_KEYS
+    if unknown:
+        raise ToolsError(f"letter {lid!r}: unknown keys {sorted(unknown)}")
     body = tuple(Paragraph(p) if isinstance(p, str) else
                  Paragraph(p["text"], only_if=p.get("if", ""), unless=p.get("unless", ""))
                  for p in spec["body"])
+    attach = spec.get("attach") or {"title": "", "items": []}
     return Letter(id=lid, title=spec["title"], use_when=spec["use_when"], fields=tuple(spec["fields"]),
-                  subject=spec["subject"], body=body, cites=tuple(spec["cites"]), note=tuple(spec["note"]))
+                  subject=spec["subject"], body=body, cites=tuple(spec["cites"]), note=tuple(spec["note"]),
+                  address=tuple(spec.get("address", ("to", "school"))), copy_to=spec.get("copy_to", ""),
+                  attach_title=attach["title"], attach=tuple(attach["items"]),
+                  needs=tuple((n["field"], n["why"]) for n in spec.get("needs", ())))
 
 
 def _check_names(tools: Tools) -> None:
@@ -132,8 +148,9 @@ def _check_names(tools: Tools) -> None:
     for letter in tools.letters.values():
         boxes = set(letter.fields)
         missing = boxes - set(tools.fields)
-        texts = [letter.subject] + [p.text for p in letter.body]
-        used = {n for t in texts for n in template_names(t)} | {n for p in letter.body for n in (p.only_if, p.unless)}
+        texts = [letter.subject, letter.copy_to] + [p.text for p in letter.body]
+        used = ({n for t in texts for n in template_names(t)} | {n for p in letter.body for n in (p.only_if, p.unless)}
+                | set(letter.address) | {box for box, _why in letter.needs})
         used.discard("")
         wrong = sorted(missing | (used - boxes))
         if wrong:

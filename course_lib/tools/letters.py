@@ -10,7 +10,7 @@ from datetime import date
 import ipywidgets as w
 
 from .. import render, views
-from .content import Letter, Tools
+from .content import EntryError, Letter, Tools, clean
 from .document import Document, fill, literal, typed
 from .form import ToolView, env_today
 
@@ -22,25 +22,39 @@ def format_date(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
+def missing_steps(letter: Letter, values: dict) -> list[str]:
+    """Why the letter cannot be made yet: a step the parent must take first (the stay-put letter
+    needs the date a due process complaint was filed, because the letter alone keeps nothing)."""
+    return [why for box, why in letter.needs if not values.get(box)]
+
+
 def compose_letter(tools: Tools, letter: Letter, values: dict, today: date) -> Document:
-    """The letter and the note for the parent, from cleaned ``values``."""
+    """The letter and the note for the parent, from cleaned ``values``; :class:`EntryError` when a
+    step must come first (:func:`missing_steps`), so no path makes such a letter."""
+    if steps := missing_steps(letter, values):
+        raise EntryError(" ".join(steps))
     v = {**values, "date": values.get("date") or format_date(today)}
     doc = Document(title=f"Letter: {letter.title}", slug=f"letter-{letter.id}-{today.isoformat()}")
     sender = [typed(v["parent_name"])] + ([typed(v["contact"])] if v.get("contact") else [])
     doc.add("lines", *sender)
     doc.add("para", typed(v["date"]))
-    to = ([typed(v["to"])] if v.get("to") else []) + [typed(v["school"])]
-    doc.add("lines", *to)
+    doc.add("lines", *[typed(v[box]) for box in letter.address if v.get(box)])
     doc.add("para", literal("Re: ") + fill(letter.subject, v) +
             (literal(" (date of birth: ") + typed(v["child_birth"]) + literal(")") if v.get("child_birth") else ()))
-    doc.add("para", literal("Dear ") + typed(v["to"]) + literal(",") if v.get("to") else "Dear Sir or Madam,")
+    dear = v.get(letter.address[0]) if len(letter.address) > 1 else ""  # a person at the place, if named
+    doc.add("para", literal("Dear ") + typed(dear) + literal(",") if dear else "Dear Sir or Madam,")
     for paragraph in letter.body:
         if paragraph.applies(v):
             doc.add("para", fill(paragraph.text, v))
     for closing in tools.letter_closing:
         doc.add("para", closing)
     doc.add("lines", "Sincerely,", "", typed(v["parent_name"]))
+    if letter.copy_to:
+        doc.add("para", fill(letter.copy_to, v))
     doc.add("note", NOTE_TITLE)
+    if letter.attach:
+        doc.add("heading", letter.attach_title)
+        doc.add("checklist", *letter.attach)
     doc.add("heading", MORE_TITLE)
     doc.add("list", *letter.note)
     doc.add("heading", tools.help_title)
@@ -52,7 +66,7 @@ def compose_letter(tools: Tools, letter: Letter, values: dict, today: date) -> D
 class LetterBuilder(ToolView):
     key = "letters/entries"
     what = "your letter"
-    printed = "Only your letter is printed, with the note for you on a second page."
+    printed = "Only your letter is printed, with the note for you on a page of its own."
     make_label = "Make my letter"
 
     def __init__(self, tools: Tools, store, mode: str, today: date | None = None):
@@ -82,9 +96,17 @@ class LetterBuilder(ToolView):
         return [self.tools.fields[f] for f in letter.fields] if letter else []
 
     def extra_values(self):
-        if self.letter() is None:
+        letter = self.letter()
+        if letter is None:
             return {}, ["Please choose a letter from the list first."]
-        return {"letter": self.chooser.value}, []
+        given = {box: self._cleaned(box) for box, _why in letter.needs}
+        return {"letter": self.chooser.value}, missing_steps(letter, given)
+
+    def _cleaned(self, box: str) -> str | bool:
+        try:
+            return clean(self.tools.fields[box], self.box(box).value)
+        except EntryError:
+            return "unreadable"  # the box's own message says so; this step is not the problem
 
     def compose(self, values: dict) -> Document:
         return compose_letter(self.tools, self.letter(), values, self.today or env_today())
