@@ -131,7 +131,7 @@ class MeetingSheet(ToolView):
         text = store.get(source["answer"]) if not store.problem else None
         if not isinstance(text, str) or not text.strip():
             return ""
-        lesson = f"lesson {source['lesson'].split('-', 1)[0]}"  # "lesson 08", as the course home numbers it
+        lesson = f"lesson {source['lesson'].split('-', 1)[0]}"  # "lesson 08": the number of its folder
         text = clean(Field(id="lesson", label=lesson, kind="long", max=5000), text[:5000])
         return render.box("info", f"<strong>In {lesson} you wrote this short list.</strong> Use it to fill in "
                                   "the boxes below.<div style='white-space:pre-wrap;margin-top:0.3em'>"
