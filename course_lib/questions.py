@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from inspect import getattr_static
 from typing import ClassVar
 
 from .reader import LessonError, Reader
+from .registry import register
 from .store import ResponseStore, entry_key
 
 MAX_REFLECTION_CHARS = 5000
@@ -95,13 +95,8 @@ class Question:
         super().__init_subclass__(**kwargs)
         if not cls.kind:
             return
-        missing = [m for m in KIND_METHODS if getattr_static(cls, m) is getattr_static(Question, m)]
-        missing += [f for f in ("label", "instruction", "items_field", "key_field") if not getattr(cls, f)]
-        if missing:
-            raise TypeError(f"question kind {cls.kind!r} ({cls.__name__}) lacks {', '.join(missing)}")
-        if cls.kind in KINDS:
-            raise TypeError(f"question kind {cls.kind!r} is defined twice ({KINDS[cls.kind].__name__}, {cls.__name__})")
-        KINDS[cls.kind] = cls
+        unnamed = tuple(f for f in ("label", "instruction", "items_field", "key_field") if not getattr(cls, f))
+        register(KINDS, cls, Question, KIND_METHODS, "question kind", unnamed)
 
     @staticmethod
     def kind_of(raw: object, where: str = "") -> type[Question]:

@@ -45,15 +45,27 @@ def _esc(text: str) -> str:
     return escape(text).replace("\n", "<br>")
 
 
+def _heading(page: HtmlContext, level: int, css_class: str, segments: Segments) -> str:
+    return f'<{page.h(level)} class="{css_class}">{html_of(segments)}</{page.h(level)}>'
+
+
 # -- one paragraph of text --------------------------------------------------------------------------
 class _Text(Block):
-    """A block of one text (its first item), wrapped in the PDF to ``width`` characters."""
+    """A block of one text (its first item): an RTF paragraph with ``rtf_controls``, wrapped in the
+    PDF to ``width`` characters."""
 
     width = 88
+    rtf_controls = "\\pard\\sa200"
 
     @property
     def first(self) -> Segments:
         return self.items[0]
+
+    def text(self):
+        return [plain(self.first), ""]
+
+    def rtf(self):
+        return f"{{{self.rtf_controls} {rtf_escape(plain(self.first))}\\par}}\n"
 
     def pdf(self):
         return [(self.kind, line) for text in self.texts for line in textwrap.wrap(text, self.width) or [""]] + [_BLANK]
@@ -62,57 +74,47 @@ class _Text(Block):
 class Title(_Text):
     kind = "title"
     width = 48
+    rtf_controls = "\\pard\\sa240\\b\\fs30"
 
     def text(self):
         first = plain(self.first)
         return [first, "=" * min(60, len(first)), ""]
 
-    def rtf(self):
-        return f"{{\\pard\\sa240\\b\\fs30 {rtf_escape(plain(self.first))}\\par}}\n"
-
     def html(self, page):
-        return f'<{page.h(0)} class="course-doc-title">{html_of(self.first)}</{page.h(0)}>'
+        return _heading(page, 0, "course-doc-title", self.first)
 
 
 class Heading(_Text):
     kind = "heading"
+    rtf_controls = "\\pard\\sb160\\sa60\\keepn\\b"
 
     def text(self):
         return [plain(self.first)]
 
-    def rtf(self):
-        return f"{{\\pard\\sb160\\sa60\\keepn\\b {rtf_escape(plain(self.first))}\\par}}\n"
-
     def html(self, page):
-        return f'<{page.h(1)} class="course-doc-heading">{html_of(self.first)}</{page.h(1)}>'
+        return _heading(page, 1, "course-doc-heading", self.first)
 
 
 class Note(_Text):
     """The start of the part for the reader (not for the school), printed on a page of its own."""
 
     kind = "note"
+    rtf_controls = "\\pard\\sa200\\b\\fs26"
 
     def text(self):
         return ["", "-" * 60, plain(self.first), "-" * 60, ""]
 
     def rtf(self):
-        return f"\\page{{\\pard\\sa200\\b\\fs26 {rtf_escape(plain(self.first))}\\par}}\n"
+        return "\\page" + super().rtf()  # a page of its own
 
     def html(self, page):
         close = "</section>" if page.in_note else ""
         page.in_note = True  # closed by the next note, or at the end of the document
-        return (f'{close}<section class="course-note"><{page.h(1)} class="course-doc-heading">{html_of(self.first)}'
-                f"</{page.h(1)}>")
+        return f'{close}<section class="course-note">' + _heading(page, 1, "course-doc-heading", self.first)
 
 
 class Para(_Text):
     kind = "para"
-
-    def text(self):
-        return [plain(self.first), ""]
-
-    def rtf(self):
-        return f"{{\\pard\\sa200 {rtf_escape(plain(self.first))}\\par}}\n"
 
     def html(self, page):
         return f"<p>{html_of(self.first)}</p>"
@@ -121,12 +123,7 @@ class Para(_Text):
 class Small(_Text):
     kind = "small"
     width = 110
-
-    def text(self):
-        return [plain(self.first), ""]
-
-    def rtf(self):
-        return f"{{\\pard\\sa120\\fs20 {rtf_escape(plain(self.first))}\\par}}\n"
+    rtf_controls = "\\pard\\sa120\\fs20"
 
     def html(self, page):
         return f'<p class="course-small">{html_of(self.first)}</p>'

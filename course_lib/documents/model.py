@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from inspect import getattr_static
 from typing import ClassVar
+
+from ..registry import register
 
 Segments = tuple[tuple[str, bool], ...]  # (text, typed by a person?)
 
@@ -76,12 +77,7 @@ class Block:
         super().__init_subclass__(**kwargs)
         if not cls.kind:
             return
-        missing = [m for m in WRITERS if getattr_static(cls, m) is getattr_static(Block, m)]
-        if missing:
-            raise TypeError(f"document block {cls.kind!r} ({cls.__name__}) cannot write itself as {', '.join(missing)}")
-        if cls.kind in BLOCKS:
-            raise TypeError(f"document block {cls.kind!r} is defined twice")
-        BLOCKS[cls.kind] = cls
+        register(BLOCKS, cls, Block, WRITERS, "document block")
 
     @property
     def texts(self) -> list[str]:
