@@ -153,7 +153,7 @@ def _record_card(root: Path, outline: Outline, track: Track, rows: list[LessonPr
             if not typed_name:
                 status.value = render.message("warn", "Please type your name first.")
                 return
-            profile.save("name", typed_name)  # a page that keeps nothing remembers it on the page only
+            profile.save("name", typed_name)
             doc = completion_record(outline, track, rows, typed_name, datetime.now(UTC).date())
             pdf = to_pdf(doc)
             links = download_links(doc, "your record")
