@@ -70,6 +70,12 @@ def test_a_kind_without_every_method_a_kind_needs_cannot_register():
     assert set(KINDS) == {"single", "multiple", "sort"}
 
 
+def test_every_kind_has_its_input_widget():
+    from course_lib.views import INPUTS
+
+    assert set(INPUTS) == set(KINDS.values())
+
+
 def test_points_come_from_the_kind_and_the_answers_file_keeps_its_format(sample):
     """Learners' saved files use these keys: the format may move, never change."""
     lesson = load_lesson(sample)
