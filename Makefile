@@ -4,6 +4,7 @@
 #   make start      set up, make the self-paced edition, open JupyterLab on your workspace
 #                   (another port: make start PORT=8890)
 #   make test       set up with the test tools (browser included, where possible) and run every test
+#   make unit       the unit tests only, while you work: no server, no nbgrader, no browser (under a minute)
 #   make view       serve the read-only web view on http://127.0.0.1:8866/
 #   make release / autograde / feedback / grades      the instructor's nbgrader steps
 
@@ -15,7 +16,7 @@ COURSE := $(BIN)/course
 PIP    := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup test-setup start view release autograde feedback grades check lint test browser benchmark clean
+.PHONY: setup test-setup start view release autograde feedback grades check readme lint unit test browser benchmark clean
 
 # What learning needs (make start); the test tools come on top, only for make test and make lint.
 setup: $(VENV)/.installed
@@ -53,6 +54,9 @@ grades: setup
 check: setup
 	$(COURSE) check
 
+readme: setup
+	$(COURSE) readme
+
 lint: test-setup
 	$(BIN)/ruff check .
 
@@ -66,8 +70,14 @@ browser:
 	  else echo "note: chromium or postgresql missing; their tests will be skipped (sudo apt-get install chromium postgresql)"; fi; \
 	fi
 
+# Tests that start a server or a kernel, run nbgrader, build the whole release or drive a browser are
+# marked slow or browser (tests/conftest.py marks any that use the built course or a browser).
+unit: test-setup
+	$(BIN)/python -m pytest -m "not slow and not browser" -q
+
+# --durations: the slowest tests, printed at the end (CI runs this)
 test: test-setup browser lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 clean:
 	rm -rf $(VENV) workspace build grading/gradebook.db grading/grades.csv

@@ -7,17 +7,29 @@ A lesson notebook cell needs two lines: ``from course_lib import lesson`` and on
 ``sources()``; nbgrader's test cells call ``lesson.grade(id)``. Everything a question is (its
 key, points, feedback) is in the lesson's ``lesson.yaml``. See docs/authoring.md.
 
-This is the kernel side: importing it never imports nbgrader or nbformat (the publishing side, in
-:mod:`course_lib.publish`, does, and only the command line imports that).
+Importing this package loads nothing but this file: the names below are loaded on first use. So
+the command line, the publishing side (:mod:`course_lib.publish`), each grading worker and the
+web server never load widgets or IPython, which only a lesson's kernel needs; and the kernel side
+never loads nbgrader or nbformat.
 """
 
-from .content import LessonContent, load_lesson
-from .lessons import Here, Lesson, current_mode, open_lesson
-from .questions import AnswerError
-from .reader import LessonError
+from importlib import import_module
 
-lesson = Here()
+__version__ = "0.2.0"  # the one version string: pyproject.toml reads it from here
+_WHERE = {  # name: the module that defines it
+    "lesson": "lessons", "Lesson": "lessons", "open_lesson": "lessons",
+    "current_mode": "modes", "Mode": "modes",
+    "LessonContent": "content", "load_lesson": "content",
+    "AnswerError": "questions", "LessonError": "reader",
+}
+__all__ = sorted(_WHERE)
 
-__all__ = ["AnswerError", "Lesson", "LessonContent", "LessonError", "current_mode", "lesson", "load_lesson",
-           "open_lesson"]
-__version__ = "0.2.0"
+
+def __getattr__(name: str):
+    """``course_lib.lesson`` and the rest, imported when first asked for (PEP 562)."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(f"{__name__}.{_WHERE[name]}")
+    value = module.HERE if name == "lesson" else getattr(module, name)
+    globals()[name] = value
+    return value

@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="check every lesson, and the release if there is one")
     sub.add_parser("report", help="print each lesson's reading level and size (needs the test extra)")
+    sub.add_parser("readme", help="rewrite the README's lesson table and list of tools from the course's data")
     sub.add_parser("build", help="make the self-paced edition in build/self-paced/ (learners alone; the web view)")
     sub.add_parser("release", help="make the cohort edition in grading/release/ with nbgrader, and check it for leaks")
     grade = sub.add_parser("autograde", help="autograde the hand-ins in grading/submitted/ (nbgrader, every core)")
@@ -85,6 +86,14 @@ def _report(args) -> int:
         steps = sum(len(s.steps) for s in lesson.scenarios.values())
         print(f"{lid:32} {r['grade']:8.1f} {r['ease']:5.0f} {r['words']:6d} {len(lesson.self_checks):6d} "
               f"{len(lesson.questions):6d} {steps:5d}")
+    return 0
+
+
+def _readme(args) -> int:
+    from .publish.readme import update_readme
+
+    changed = update_readme(find_course(args.root))
+    print(f"README.md: rewrote {', '.join(changed)}" if changed else "README.md is up to date")
     return 0
 
 
@@ -170,8 +179,9 @@ def _view(args) -> int:
     return serve(layout, port=args.port, hosts=tuple(args.host), max_kernels=cap)
 
 
-COMMANDS = {"check": _check, "report": _report, "build": _build, "release": _release, "autograde": _autograde,
-            "feedback": _feedback, "grades": _grades, "workspace": _workspace, "start": _start, "view": _view}
+COMMANDS = {"check": _check, "report": _report, "readme": _readme, "build": _build, "release": _release,
+            "autograde": _autograde, "feedback": _feedback, "grades": _grades, "workspace": _workspace, "start": _start,
+            "view": _view}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,6 +24,7 @@ import yaml
 
 from .questions import Question, Reflection
 from .reader import LessonError, Reader
+from .store import entry_key
 
 LESSON_FILE = "lesson.yaml"
 AUDIENCES = ("parent", "aide")
@@ -54,6 +55,11 @@ class Scenario:
     title: str
     start: str
     steps: dict[str, Step]
+
+    @property
+    def store_key(self) -> str:
+        """Where the path a learner took is kept."""
+        return entry_key("scenarios", self.id)
 
 
 @dataclass(frozen=True)
@@ -135,26 +141,29 @@ def parse_lesson(raw: object, where: str = LESSON_FILE) -> LessonContent:
 
 
 # -- editions ------------------------------------------------------------------------------------
-WITHHELD_QUESTION_FIELDS = ("why",)
-WITHHELD_ITEM_FIELDS = ("correct", "answer", "feedback")
-WITHHELD_REFLECTION_FIELDS = ("rubric",)
-
-
 def withhold_keys(raw: dict) -> dict:
     """The cohort edition of a lesson's data: graded questions without keys, ``why`` or feedback,
-    reflections without rubrics. Self-checks keep theirs: they are practice, marked at once."""
+    reflections without rubrics, each kind saying what it withholds. Self-checks keep theirs: they
+    are practice, marked at once."""
     out = copy.deepcopy(raw)
     out["edition"] = "cohort"
-    for q in (out.get("questions") or {}).values():
-        for name in WITHHELD_QUESTION_FIELDS:
-            q.pop(name, None)
-        for item in (*(q.get("options") or ()), *(q.get("items") or ())):
-            for name in WITHHELD_ITEM_FIELDS:
-                item.pop(name, None)
-    for r in (out.get("reflections") or {}).values():
-        for name in WITHHELD_REFLECTION_FIELDS:
-            r.pop(name, None)
+    _take_out_keys(out)
     return out
+
+
+def withheld_texts(raw: dict) -> list[str]:
+    """Every text of the source data that the cohort edition withholds (for the release's leak scan)."""
+    return _take_out_keys(copy.deepcopy(raw))
+
+
+def _take_out_keys(raw: dict) -> list[str]:
+    taken = []
+    for qid, q in (raw.get("questions") or {}).items():
+        taken += Question.kind_of(q, f"questions.{qid}").withhold(q)
+    for r in (raw.get("reflections") or {}).values():
+        if isinstance(r, dict):
+            taken += Reflection.withhold(r)
+    return taken
 
 
 def with_edition(raw: dict, edition: str) -> dict:

@@ -4,88 +4,63 @@ One call per interactive element keeps notebooks reading like lessons; each call
 element, which shows itself as the cell's output. ``lesson`` opens the lesson in the notebook's
 own folder the first time it is used, so any single cell works on its own.
 
-The same notebook behaves in four *modes*, chosen from the environment rather than by the author:
-
-* **learn** (JupyterLab): answers are saved to ``my-answers.json`` beside the notebook;
-* **preview** (an instructor opening one of the course's own copies, such as ``notebooks/``):
-  nothing is written, so no answers file can ever be copied into a release;
-* **view** (the read-only Voila web view): nothing is written, and the page says so;
-* **grade** (nbgrader autograde/validate): nothing is written; graded questions are marked.
-
-and the lesson data's *edition* (see :mod:`course_lib.content`) says whether answer keys are
-at hand: a self-paced learner checks their own lesson, a cohort learner's instructor grades it.
+The same notebook behaves in four *modes* (:mod:`course_lib.modes`: learn, preview, view, grade),
+chosen from the environment rather than by the author, and the lesson data's *edition* (see
+:mod:`course_lib.content`) says whether answer keys are at hand: a self-paced learner checks
+their own lesson, a cohort learner's instructor grades it.
 """
 
 from __future__ import annotations
 
 import base64
 import mimetypes
-import os
 from html import escape
 from pathlib import Path
 
 import yaml
 from IPython.display import HTML
 
-from . import render, views
+from . import modes, render, views
 from .content import LessonContent, load_lesson
 from .layout import ALT_TEXT_FILE, ANSWERS_FILE, find_layout
-from .questions import AnswerError, Reflection
+from .modes import Mode
+from .questions import Reflection
 from .reader import LessonError
 from .scenarios import ScenarioPlayer
-from .store import ResponseStore
+from .store import CHECKED_LESSON, ResponseStore
 from .views import QuestionView, ReflectionView, Response
 
 AUDIENCE_NAMES = {"parent": "parents and guardians", "aide": "classroom aides"}
-MODES = ("learn", "preview", "view", "grade")
-NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-CHECKED = "checked/lesson"  # where "Check my lesson" keeps the score it showed
+HOW_TO_USE = ("**How to use this lesson.** Read from top to bottom. You answer by clicking, never by typing code. "
+              "{keeping} Words in **bold** are explained in the list of words near the end.")
 
 
-def current_mode() -> str:
-    """``grade``, ``view`` or ``learn``: see the module docstring."""
-    if os.environ.get("NBGRADER_EXECUTION"):
-        return "grade"
-    if os.environ.get("COURSE_READONLY") or any(k.startswith("VOILA_") for k in os.environ) or \
-            os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
-        return "view"
-    return "learn"
-
-
-def open_lesson(folder: str | Path | None = None, mode: str | None = None) -> Lesson:
+def open_lesson(folder: str | Path | None = None, mode: Mode | str | None = None) -> Lesson:
     """Load the lesson in ``folder`` (default: the notebook's own folder) with the learner's answers."""
     folder = Path(folder) if folder is not None else Path.cwd()
-    mode = mode or current_mode()
-    if mode == "learn" and (layout := find_layout(folder)) is not None and layout.owns(folder):
-        mode = "preview"
-    return Lesson(folder, mode)
+    return Lesson(folder, modes.for_folder(folder, mode))
 
 
 class Lesson:
-    def __init__(self, folder: Path, mode: str):
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}")
-        self.folder, self.mode = Path(folder), mode
+    def __init__(self, folder: Path, mode: Mode | str):
+        self.folder, self.mode = Path(folder), modes.get(mode)
         self.content: LessonContent = load_lesson(folder)
-        self.store = ResponseStore(None if mode in ("view", "preview") else self.folder / ANSWERS_FILE,
-                                   self.content.id, writable=mode == "learn")
+        self.store = self.mode.answers(self.folder / ANSWERS_FILE, self.content.id)
         self._styled = False
 
     # -- text blocks -----------------------------------------------------------------------
     def header(self):
+        """The title, who the lesson is for, what it teaches, and how to use it here (the mode says
+        whether answers are kept)."""
         c = self.content
-        if self.mode == "grade":  # the title, for the grader and the learner's feedback page
+        if self.mode.grading:  # the title, for the grader and the learner's feedback page
             return HTML(f"<div class='course-lesson-title'><h2>{escape(c.title)}</h2></div>")
         who = " and ".join(AUDIENCE_NAMES[a] for a in c.audiences)
         html = (f"<h1>{escape(c.title)}</h1><p>About {c.minutes} minutes · For {who}</p>"
-                f"<h2>What you will learn</h2><p>After this lesson you can:</p>{render.bullet_list(c.objectives)}")
-        if self.mode == "view":
-            html += render.message("info", "You are reading the web view of this course. You can try every "
-                                           "question and story, and see how you did, but nothing you choose "
-                                           "or type here is kept.")
-        elif self.mode == "preview":
-            html += render.message("info", "Instructor preview: this is one of the course's own copies, so "
-                                           "answers given here are not saved. Learners' copies save them.")
+                f"<h2>What you will learn</h2><p>After this lesson you can:</p>{render.bullet_list(c.objectives)}"
+                + render.md(" ".join(HOW_TO_USE.format(keeping=self.mode.keeping).split())))
+        if self.mode.notice:
+            html += render.message("info", self.mode.notice)
         if self.store.problem:
             html += render.message("warn", self.store.problem)
         self._styled = False
@@ -111,30 +86,28 @@ class Lesson:
     # -- interactive elements --------------------------------------------------------------
     def scenario(self, scenario_id: str):
         sc = self._find(self.content.scenarios, scenario_id, "scenario")
-        if self.mode == "grade":
+        if self.mode.grading:
             return None
         return self._element(ScenarioPlayer(sc, self.store))
 
     def self_check(self, question_id: str):
         q = self._find(self.content.self_checks, question_id, "self-check")
-        if self.mode == "grade":
+        if self.mode.grading:
             return None
         return self._element(QuestionView(q, self.store))
 
     def question(self, question_id: str):
         q = self._find(self.content.questions, question_id, "question")
-        if self.mode == "grade":
+        if self.mode.grading:
             return None
         return self._element(QuestionView(q, self.store, self._response()))
 
     def reflection(self, reflection_id: str):
         r = self._find(self.content.reflections, reflection_id, "reflection")
-        if self.mode == "grade":
+        if self.mode.grading:
             return HTML(_written(r, self.store))
-        if self.mode == "view":
-            note = views.NOT_KEPT
-        elif self.mode == "preview":
-            note = "Instructor preview: nothing is saved here."
+        if not self.mode.keeps_answers:
+            note = self.mode.not_kept
         elif self.content.has_keys:
             note = "When you check your lesson, you can compare it with what a strong answer includes."
         else:
@@ -145,9 +118,9 @@ class Lesson:
         """The heading and instructions above the graded questions, with their count, in words that
         fit the learner: with an instructor, alone, or visiting the web view."""
         n = len(self.content.questions)
-        count = NUMBERS[n] if n < len(NUMBERS) else str(n)
+        count = render.number(n)
         plural = "s" if n != 1 else ""
-        if self.mode in ("view", "preview"):
+        if self.mode.marks_at_once:
             text = (f"Try {'these' if n != 1 else 'this'} {count} question{plural}. Press **Check my answer** to "
                     "see if you were right, and why.")
         elif self.content.has_keys:
@@ -163,7 +136,7 @@ class Lesson:
     def check_lesson(self):
         """"Check my lesson": each graded question marked, with the right answer and why, and the score.
         Where the keys are withheld (a cohort release) it says who grades the lesson instead."""
-        if self.mode == "grade":
+        if self.mode.grading:
             return None
         if not self.content.has_keys:
             return self._block(render.message(
@@ -193,12 +166,10 @@ class Lesson:
         store = ResponseStore(self.folder / ANSWERS_FILE, self.content.id, writable=False)
         answer, problem = None, store.problem or ""
         if not problem:
-            saved = store.get(f"questions/{question_id}")
-            try:
-                answer = q.normalise(saved) if saved is not None else None
-            except AnswerError:
+            answer = q.saved_in(store)
+            if answer is None and store.get(q.store_key) is not None:
                 problem = "The saved answer could not be read, so it could not be graded."
-        earned = round(q.score(answer) * q.points, 2) if answer is not None else 0.0
+        earned = q.points_for(answer)
         from IPython.display import display
 
         display(HTML(f"<h3>{escape(render.plain(q.prompt))}</h3>" + render.graded_result(q, answer, earned, problem)))
@@ -206,14 +177,8 @@ class Lesson:
 
     def results(self) -> list[tuple]:
         """``(question, answer or None, points earned)`` for every graded question, from the saved answers."""
-        out = []
-        for q in self.content.questions.values():
-            try:
-                answer = q.normalise(self.store.get(f"questions/{q.id}"))
-            except AnswerError:
-                answer = None
-            out.append((q, answer, round(q.score(answer) * q.points, 2) if answer is not None else 0.0))
-        return out
+        answers = ((q, q.saved_in(self.store)) for q in self.content.questions.values())
+        return [(q, answer, q.points_for(answer)) for q, answer in answers]
 
     # -- helpers ---------------------------------------------------------------------------
     def _check(self, result) -> None:
@@ -230,21 +195,19 @@ class Lesson:
                 parts.append(f"<h3 style='font-size:1.05em;margin:0.8em 0 0.2em'>{render.md_inline(q.prompt)}</h3>"
                              + render.graded_result(q, answer, got))
             for r in self.content.reflections.values():
-                if r.rubric and self.store.get(f"reflections/{r.id}"):
+                if r.rubric and r.saved_in(self.store):
                     parts.append(render.strong_answer(r))
             result.value = "".join(parts)
             if self.store.writable:
-                self.store.save(CHECKED, {"score": earned, "max": total, "unanswered": missing})
+                self.store.save(CHECKED_LESSON, {"score": earned, "max": total, "unanswered": missing})
         except Exception:  # noqa: BLE001 - never a traceback in front of a learner
             views.log.exception("check_lesson failed")
             result.value = render.message("warn", "Sorry, your lesson could not be checked just now. Your "
                                                   "answers are safe. Please try again.")
 
     def _response(self) -> Response:
-        if self.mode == "view":
-            return Response(True, views.NOT_KEPT, "Check my answer")
-        if self.mode == "preview":
-            return Response(True, "Instructor preview: nothing is saved here.", "Check my answer")
+        if self.mode.marks_at_once:
+            return Response(True, self.mode.not_kept, "Check my answer")
         if self.content.has_keys:
             return Response(False, "When you have answered every question, press Check my lesson at the end "
                                    "to see how you did. You can change your answer and save it again.")
@@ -258,7 +221,7 @@ class Lesson:
         return view
 
     def _block(self, html: str):
-        if self.mode == "grade":
+        if self.mode.grading:
             return HTML(html)
         if not self._styled:
             html, self._styled = render.stylesheet() + html, True
@@ -287,9 +250,8 @@ class Lesson:
 def _written(r: Reflection, store: ResponseStore) -> str:
     """What the learner wrote, for the grader (formgrader) and the learner's feedback: escaped and
     wrapped, never cut off."""
-    try:
-        text = Reflection.normalise(store.get(f"reflections/{r.id}"))
-    except AnswerError:
+    text = r.saved_in(store)
+    if text is None:
         body = "<p><em>No reflection was saved.</em></p>"
     else:
         body = f"<div style='white-space:pre-wrap;overflow-wrap:anywhere;max-width:48rem'>{escape(text)}</div>"
@@ -303,10 +265,10 @@ class Here:
     A kernel runs in the notebook's folder, so this needs no argument, and every cell that uses
     it works on its own, in any order."""
 
-    _opened: dict[tuple[Path, str], Lesson] = {}
+    _opened: dict[tuple[Path, Mode], Lesson] = {}
 
     def _lesson(self) -> Lesson:
-        key = (Path.cwd(), current_mode())
+        key = (Path.cwd(), modes.current_mode())
         if key not in self._opened:
             self._opened[key] = open_lesson()
         return self._opened[key]
@@ -316,3 +278,6 @@ class Here:
 
     def __repr__(self) -> str:
         return "<the lesson in this folder>"
+
+
+HERE = Here()  # course_lib.lesson

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from . import render, views
+from . import modes, render, views
+from .documents import Document, download_links, literal, to_html, to_pdf, typed
 from .layout import ANSWERS_FILE
-from .lessons import CHECKED, current_mode
+from .modes import Mode
 from .outline import Outline, Track, load_outline
-from .questions import AnswerError, Reflection
-from .store import ResponseStore
+from .store import CHECKED_LESSON, ResponseStore
 
 PROFILE = "my-progress.json"  # the learner's name for their record, at the top of their copy
 ACTIVE_GAP_MINUTES = 15  # saves further apart than this were two sittings, not one
@@ -45,32 +45,16 @@ class LessonProgress:
 def lesson_progress(root: Path, outline: Outline, lesson_id: str) -> LessonProgress:
     content = outline.lessons[lesson_id]
     store = ResponseStore(root / lesson_id / ANSWERS_FILE, lesson_id, writable=False)
-    answers = {q.id: _answer(q, store.get(f"questions/{q.id}")) for q in content.questions.values()}
-    written = sum(_written(store.get(f"reflections/{r.id}")) for r in content.reflections.values())
+    answers = {q.id: q.saved_in(store) for q in content.questions.values()}
+    written = sum(r.saved_in(store) is not None for r in content.reflections.values())
     done = None not in answers.values() and written == len(content.reflections)
     status = "done" if done else "in progress" if store.keys() else "not started"
     score = None
-    if store.get(CHECKED) is not None and content.has_keys:
-        score = sum(round(q.score(answers[q.id]) * q.points, 2) for q in content.questions.values()
-                    if answers[q.id] is not None)
+    if store.get(CHECKED_LESSON) is not None and content.has_keys:
+        score = sum(q.points_for(answers[q.id]) for q in content.questions.values())
     times = [datetime.fromisoformat(t) for t in store.saved_times()]
     return LessonProgress(lesson_id, content.title, content.minutes, status, score, content.graded_points,
                           _minutes_spent(times), max(times).date() if done and times else None)
-
-
-def _answer(question, value):
-    try:
-        return question.normalise(value)
-    except AnswerError:
-        return None
-
-
-def _written(value) -> bool:
-    try:
-        Reflection.normalise(value)
-        return True
-    except AnswerError:
-        return False
 
 
 def _minutes_spent(times: list[datetime]) -> int | None:
@@ -86,16 +70,14 @@ def track_progress(root: Path, outline: Outline, track: Track) -> list[LessonPro
 
 
 # -- the page -------------------------------------------------------------------------------------
-def page(root: str | Path | None = None, mode: str | None = None):
+def page(root: str | Path | None = None, mode: Mode | str | None = None):
     """The progress page's one element (the page is ``progress.ipynb`` at the top of the course)."""
     root = Path(root) if root is not None else Path.cwd()
-    mode = mode or current_mode()
-    if mode == "grade":
+    mode = modes.for_folder(root, mode)
+    if mode.grading:
         return None
-    if mode == "view":
-        return views.html(render.stylesheet() + render.message(
-            "info", "Your progress is not kept in the web view. To keep your answers and see your progress, "
-                    "take the course in JupyterLab (see the course's README)."), layout=views.PLAIN)
+    if not mode.keeps_answers:
+        return views.html(render.stylesheet() + render.message("info", mode.progress), layout=views.PLAIN)
     outline = load_outline(root)
     parts = [render.stylesheet()]
     cards: list[w.Widget] = []
@@ -103,7 +85,7 @@ def page(root: str | Path | None = None, mode: str | None = None):
         rows = track_progress(root, outline, track)
         parts.append(_track_html(track, rows))
         if all(r.status == "done" for r in rows):
-            cards.append(_record_card(root, outline, track, rows, writable=mode == "learn"))
+            cards.append(_record_card(root, outline, track, rows, mode))
     return views.Shown(w.VBox([views.html("".join(parts), layout=views.PLAIN), *cards]))
 
 
@@ -137,8 +119,6 @@ NOT_A_LICENSE = ("This record shows that the person named above finished the les
 
 def completion_record(outline: Outline, track: Track, rows: list[LessonProgress], name: str, made: date):
     """The record as a document (text, RTF, a printable page and, where its letters allow, a PDF)."""
-    from .tools.document import Document, literal, typed
-
     hours = sum(r.minutes for r in rows) / 60
     doc = Document(title=f"Record of course completion: {track.title}", slug=f"course-record-{track.id}")
     doc.add("title", "Record of course completion")
@@ -159,11 +139,8 @@ def _day(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def _record_card(root: Path, outline: Outline, track: Track, rows: list[LessonProgress], writable: bool) -> w.Widget:
-    from .tools.export import download_links, to_html
-    from .tools.pdf import to_pdf
-
-    profile = ResponseStore(root / PROFILE if writable else None, "course", writable=writable)
+def _record_card(root: Path, outline: Outline, track: Track, rows: list[LessonProgress], mode: Mode) -> w.Widget:
+    profile = mode.answers(root / PROFILE, "course")
     name = w.Text(value=profile.get("name") or "", description="Your name, as it should appear on the record",
                   placeholder="For example: Jordan Lee", continuous_update=False,
                   style={"description_width": "initial"}, layout=views.FULL_WIDTH)
@@ -176,8 +153,7 @@ def _record_card(root: Path, outline: Outline, track: Track, rows: list[LessonPr
             if not typed_name:
                 status.value = render.message("warn", "Please type your name first.")
                 return
-            if writable:
-                profile.save("name", typed_name)
+            profile.save("name", typed_name)
             doc = completion_record(outline, track, rows, typed_name, datetime.now(UTC).date())
             pdf = to_pdf(doc)
             links = download_links(doc, "your record")

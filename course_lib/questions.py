@@ -1,9 +1,14 @@
 """Question kinds: one class per kind, the way an exercise library gives each problem a class.
 
 A kind knows how to read its data from ``lesson.yaml``, turn a raw value into a canonical answer
-(:meth:`Question.normalise`), score and mark an answer, and describe one in words. Self-checks and
-graded questions are the same classes (``graded`` differs), so practice and grading never disagree.
-A new kind is one subclass here and one input widget in :mod:`course_lib.views`.
+(:meth:`Question.normalise`), score and mark an answer, and describe one in words. It also owns
+what every other part asks of it: the points an answer earns (:meth:`Question.points_for`), where
+its answer is kept (:attr:`Question.store_key`) and how a saved value is read back
+(:meth:`Question.saved_in`), what a cohort release withholds (:meth:`Question.withhold`) and how
+guessable its keys may be by position (:meth:`Question.position_limit`). Self-checks and graded
+questions are the same classes (``graded`` differs), so practice and grading never disagree.
+A new kind is one subclass here and one input widget in :mod:`course_lib.views`; a subclass that
+lacks one of the methods a kind needs is refused when it is defined.
 
 Everything a learner sends is untrusted: a value can arrive from a browser in the web view, or
 from an edited answers file. ``normalise`` returns one canonical form or raises
@@ -16,10 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .reader import Reader
+from .reader import LessonError, Reader
+from .registry import register
+from .store import ResponseStore, entry_key
 
 MAX_REFLECTION_CHARS = 5000
 SKILLS = ("apply", "recall")
+MAX_SHARE_AT_ONE_POSITION = 0.4  # single choice: no option position may be right in more than 40%
+MULTIPLE_MARGIN = 0.25  # multiple choice: a position right this much more often than average is a pattern
 
 
 class AnswerError(ValueError):
@@ -55,6 +64,7 @@ class Marked:
 
 
 KINDS: dict[str, type[Question]] = {}
+KIND_METHODS = ("_read_key", "normalise", "score", "mark", "describe")  # each kind writes its own
 
 
 @dataclass(frozen=True)
@@ -72,15 +82,29 @@ class Question:
     skill: str = ""  # graded only: "apply" (decide a case) or "recall" (remember a fact)
 
     kind: ClassVar[str] = ""
+    label: ClassVar[str] = ""  # the kind in words, for authors' messages ("single-choice")
     instruction: ClassVar[str] = ""  # one line under the prompt, telling how to answer
-    items_field: ClassVar[str] = "options"
-    key_field: ClassVar[str] = "correct"
+    items_field: ClassVar[str] = "options"  # the list of what is chosen among
+    key_field: ClassVar[str] = "correct"  # the field of each item that holds the key
     extra_fields: ClassVar[tuple[str, ...]] = ()
+    withheld_fields: ClassVar[tuple[str, ...]] = ("why",)  # of a graded question, beside its keys
+    withheld_item_fields: ClassVar[tuple[str, ...]] = ("feedback",)  # of each item, beside its key
 
     def __init_subclass__(cls, **kwargs):
+        """Register a kind by its name, once it has everything a kind needs."""
         super().__init_subclass__(**kwargs)
-        if cls.kind:
-            KINDS[cls.kind] = cls
+        if not cls.kind:
+            return
+        unnamed = tuple(f for f in ("label", "instruction", "items_field", "key_field") if not getattr(cls, f))
+        register(KINDS, cls, Question, KIND_METHODS, "question kind", unnamed)
+
+    @staticmethod
+    def kind_of(raw: object, where: str = "") -> type[Question]:
+        """The class of a question's raw data (its ``kind`` field)."""
+        kind = raw.get("kind") if isinstance(raw, Mapping) else None
+        if kind not in KINDS:
+            raise LessonError(f"{where}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        return KINDS[kind]
 
     # -- reading -------------------------------------------------------------------------------
     @staticmethod
@@ -96,9 +120,9 @@ class Question:
     def _read(cls, r: Reader, qid: str, graded: bool, keys: bool) -> Question:
         fields = ["kind", "prompt", "hint", cls.items_field, *cls.extra_fields]
         if graded:
-            fields += ["points", "skill"] + (["why"] if keys else [])
+            fields += ["points", "skill", *(cls.withheld_fields if keys else ())]
         r.only(*fields)
-        item_fields = ("id", "text") + ((cls.key_field, "feedback") if keys else ())
+        item_fields = ("id", "text") + ((cls.key_field, *cls.withheld_item_fields) if keys else ())
         items = r.items(cls.items_field, minimum=2)
         for item in items:
             item.only(*item_fields)
@@ -129,6 +153,46 @@ class Question:
     @classmethod
     def _read_key(cls, r: Reader, items: list[Reader], options: tuple[Option, ...], extra: dict):
         raise NotImplementedError
+
+    @classmethod
+    def withhold(cls, raw: dict) -> list[str]:
+        """Take out of a graded question's raw data (in place) what a cohort release must not hold:
+        each item's key and feedback, and ``why``. Returns the texts taken out, which the release's
+        leak scan then looks for in every file."""
+        taken = [raw.pop(f, None) for f in cls.withheld_fields]
+        for item in raw.get(cls.items_field) or ():
+            if isinstance(item, dict):
+                item.pop(cls.key_field, None)
+                taken += [item.pop(f, None) for f in cls.withheld_item_fields]
+        return [t for t in taken if isinstance(t, str)]
+
+    @classmethod
+    def position_limit(cls, questions: list[Question]) -> float | None:
+        """The largest share of ``questions`` (all of this kind, with keys) whose key may sit at one
+        option position before a learner could guess it; ``None`` where position means nothing."""
+        return None
+
+    # -- where the answer is kept ----------------------------------------------------------------
+    @property
+    def store_key(self) -> str:
+        return entry_key("questions" if self.graded else "self_checks", self.id)
+
+    def answer_from(self, value: object):
+        """A saved value as a normalised answer, or ``None`` if nothing (readable) was saved."""
+        if value is None:
+            return None
+        try:
+            return self.normalise(value)
+        except AnswerError:
+            return None
+
+    def saved_in(self, store: ResponseStore):
+        """The learner's saved answer to this question, normalised, or ``None``."""
+        return self.answer_from(store.get(self.store_key))
+
+    def points_for(self, answer) -> float:
+        """The points a normalised answer (or ``None``: no answer) earns; the one place they are counted."""
+        return round(self.score(answer) * self.points, 2) if answer is not None else 0.0
 
     # -- answering -----------------------------------------------------------------------------
     @property
@@ -162,13 +226,14 @@ class Question:
 
 class SingleChoice(Question):
     kind = "single"
+    label = "single-choice"
     instruction = "Choose one answer."
 
     @classmethod
     def _read_key(cls, r, items, options, extra):
-        right = [o.id for o, i in zip(options, items, strict=True) if i.boolean("correct", False)]
+        right = [o.id for o, i in zip(options, items, strict=True) if i.boolean(cls.key_field, False)]
         if len(right) != 1:
-            r.fail("a single-choice question needs exactly one option with correct: true")
+            r.fail(f"a {cls.label} question needs exactly one option with {cls.key_field}: true")
         return right[0]
 
     def normalise(self, raw):
@@ -192,16 +257,21 @@ class SingleChoice(Question):
     def key_positions(self):
         return (self.option_ids.index(self.key),)
 
+    @classmethod
+    def position_limit(cls, questions):
+        return MAX_SHARE_AT_ONE_POSITION
+
 
 class MultipleChoice(Question):
     kind = "multiple"
+    label = "multiple-choice"
     instruction = "Tick every answer that fits."
 
     @classmethod
     def _read_key(cls, r, items, options, extra):
-        right = tuple(o.id for o, i in zip(options, items, strict=True) if i.boolean("correct", False))
+        right = tuple(o.id for o, i in zip(options, items, strict=True) if i.boolean(cls.key_field, False))
         if not right:
-            r.fail("a multiple-choice question needs at least one option with correct: true")
+            r.fail(f"a {cls.label} question needs at least one option with {cls.key_field}: true")
         return right
 
     def normalise(self, raw):
@@ -230,6 +300,12 @@ class MultipleChoice(Question):
     def key_positions(self):
         return tuple(self.option_ids.index(i) for i in self.key)
 
+    @classmethod
+    def position_limit(cls, questions):
+        """No position may be right much more often than options are right on average, nor in every question."""
+        average = sum(len(q.key) / len(q.options) for q in questions) / len(questions)
+        return min(average + MULTIPLE_MARGIN, 0.999)
+
 
 @dataclass(frozen=True)
 class Sorting(Question):
@@ -238,6 +314,7 @@ class Sorting(Question):
     categories: tuple[Option, ...] = ()
 
     kind = "sort"
+    label = "sorting"
     instruction = "Choose a place for each item."
     items_field = "items"
     key_field = "answer"
@@ -254,9 +331,9 @@ class Sorting(Question):
         cat_ids = [c.id for c in extra["categories"]]
         key = {}
         for o, item in zip(options, items, strict=True):
-            answer = item.text("answer", None)
+            answer = item.text(cls.key_field, None)
             if answer not in cat_ids:
-                item.fail(f"answer must be one of the category ids {cat_ids}")
+                item.fail(f"{cls.key_field} must be one of the category ids {cat_ids}")
             key[o.id] = answer
         return key
 
@@ -302,9 +379,11 @@ class Reflection:
     points: float = 0
     rubric: tuple[str, ...] | None = None  # what a strong answer includes, one criterion a line
 
+    withheld_fields: ClassVar[tuple[str, ...]] = ("rubric",)
+
     @staticmethod
     def read(r: Reader, rid: str, keys: bool) -> Reflection:
-        r.only("prompt", "hint", "points", *(("rubric",) if keys else ()))
+        r.only("prompt", "hint", "points", *(Reflection.withheld_fields if keys else ()))
         return Reflection(id=rid, prompt=r.text("prompt"), hints=tuple(r.text_list("hint", required=False)),
                           points=r.number("points"), rubric=tuple(r.text_list("rubric")) if keys else None)
 
@@ -316,6 +395,27 @@ class Reflection:
         return (f"**Rubric for the grader ({self.points:g} points).** {lead}\n\n{items}\n\n"
                 "Do not take points off for spelling or grammar. If the learner included a person's name or other "
                 "private details, give the points as earned and remind them privately not to share names.")
+
+    @classmethod
+    def withhold(cls, raw: dict) -> list[str]:
+        """Take the rubric out of a reflection's raw data (in place); returns its lines."""
+        taken = [raw.pop(f, None) for f in cls.withheld_fields]
+        return [line for t in taken for line in ([t] if isinstance(t, str) else t or ()) if isinstance(line, str)]
+
+    @property
+    def store_key(self) -> str:
+        return entry_key("reflections", self.id)
+
+    @classmethod
+    def answer_from(cls, value: object) -> str | None:
+        """A saved value as the reflection's text, or ``None`` if nothing (readable) was written."""
+        try:
+            return cls.normalise(value)
+        except AnswerError:
+            return None
+
+    def saved_in(self, store: ResponseStore) -> str | None:
+        return self.answer_from(store.get(self.store_key))
 
     @staticmethod
     def normalise(raw: object) -> str:

@@ -105,7 +105,7 @@ def graded_result(question, answer, earned: float | None = None, problem: str = 
         chosen = ""
     else:
         marked = question.mark(answer)
-        earned = round(marked.fraction * points, 2) if earned is None else earned
+        earned = question.points_for(answer) if earned is None else earned
         kind, said = verdict(marked.fraction), ""
         notes = "".join(f"<li>{md_inline(line.why)}</li>" for line in marked.lines if line.why)
         chosen = (f"<p style='margin:0.3em 0 0'><strong>Your answer:</strong> "
@@ -135,6 +135,14 @@ def definitions(terms: dict[str, str]) -> str:
         for t, d in sorted(terms.items(), key=lambda kv: kv[0].lower())
     )
     return f"<dl>{rows}</dl>"
+
+
+NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def number(n: int) -> str:
+    """A count in words up to ten ("three questions"), in figures above."""
+    return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
 
 
 def plain(text: str) -> str:

@@ -74,7 +74,7 @@ class ScenarioPlayer(Element):
 
     def __init__(self, scenario: Scenario, store: ResponseStore):
         self.store = store
-        self.key = f"scenarios/{scenario.id}"
+        self.key = scenario.store_key
         self.run = ScenarioRun(scenario, store.get(self.key))
         self.status = live()
         self.step_text = html()

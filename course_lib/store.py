@@ -22,9 +22,25 @@ from pathlib import Path
 from .files import atomic_write
 from .layout import ANSWERS_FILE
 
-__all__ = ["ANSWERS_FILE", "ResponseStore", "StoreError"]
+__all__ = ["ANSWERS_FILE", "CHECKED_LESSON", "ResponseStore", "StoreError", "draft_key", "entry_key"]
 FORMAT = 1
 MAX_BYTES = 2_000_000  # far more than any learner writes; a bigger file is not read
+
+
+# -- what each entry is called: the one place that knows the file's key format --------------------
+def entry_key(section: str, item_id: str) -> str:
+    """The key of one answer: ``questions/<id>``, ``self_checks/<id>``, ``reflections/<id>``,
+    ``scenarios/<id>``, or a tool's ``<tool>/entries``. Each element asks for its own key
+    (``question.store_key``), so the format is written only here."""
+    return f"{section}/{item_id}"
+
+
+def draft_key(key: str) -> str:
+    """Where a changed but unsaved answer is kept, so a restart does not silently bring back the old one."""
+    return entry_key("drafts", key)
+
+
+CHECKED_LESSON = entry_key("checked", "lesson")  # the score "Check my lesson" last showed
 
 
 class StoreError(ValueError):

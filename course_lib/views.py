@@ -31,7 +31,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import render
 from .questions import AnswerError, MultipleChoice, Question, Reflection, SingleChoice, Sorting
-from .store import ResponseStore
+from .store import ResponseStore, draft_key
 
 log = logging.getLogger("course_lib")
 _SORT_PLACEHOLDER = ("Choose…", "")
@@ -47,7 +47,6 @@ BUTTON_STYLE = w.ButtonStyle()
 CHECKBOX_STYLE = CheckboxStyle()
 WIDE_LABEL = DescriptionStyle(description_width="initial")
 _TAGS = re.compile(r"<style[^>]*>.*?</style>|<[^>]+>", re.S)
-NOT_KEPT = "Nothing you choose or type in the web view is kept."
 
 
 def safely(method):
@@ -233,7 +232,7 @@ class QuestionView(Element):
     def __init__(self, question: Question, store: ResponseStore, response: Response | None = None):
         self.question, self.store = question, store
         self.response = response or Response(False, "")
-        self.key = f"{'questions' if question.graded else 'self_checks'}/{question.id}"
+        self.key = question.store_key
         self.status, self.hint_box = live(), live()
         self.tries, self.hints_shown = 0, 0
         self.input = Input.for_question(question)
@@ -276,7 +275,7 @@ class QuestionView(Element):
             self.status.value = render.message("warn", str(exc))
             return False
         self.store.save(self.key, answer)
-        self.store.discard(f"drafts/{self.key}")
+        self.store.discard(draft_key(self.key))
         self.tries += 1
         if not self.question.graded:
             self.status.value = render.self_check(self.question.mark(answer))
@@ -330,7 +329,7 @@ class QuestionView(Element):
             raw = self.input.value()
             if raw == self.store.get(self.key) or raw in (None, [], {}) or self._empty_sort(raw):
                 return
-            self.store.save(f"drafts/{self.key}", raw)
+            self.store.save(draft_key(self.key), raw)
         except Exception:  # noqa: BLE001 - a draft is a convenience; never disturb the learner
             log.exception("could not keep a draft")
 
@@ -339,12 +338,10 @@ class QuestionView(Element):
 
     def _restore(self) -> None:
         """Show the answer saved earlier, or a newer unsaved change, if still valid for this question."""
-        saved, draft = self.store.get(self.key), self.store.get(f"drafts/{self.key}")
-        answer = None
+        saved, draft = self.store.get(self.key), self.store.get(draft_key(self.key))
         if saved is not None:
-            try:
-                answer = self.question.normalise(saved)
-            except AnswerError:
+            answer = self.question.answer_from(saved)
+            if answer is None:
                 self.status.value = render.message("warn", "Your earlier answer could not be read. "
                                                            "Please answer again.")
             else:
@@ -372,9 +369,9 @@ class ReflectionView(Element):
                  show_rubric: bool = False):
         self.reflection, self.store = reflection, store
         self.saved_note, self.show_rubric = saved_note, show_rubric and reflection.rubric is not None
-        self.key = f"reflections/{reflection.id}"
+        self.key = reflection.store_key
         self.status, self.hint_box, self.rubric_box = live(), live(), html()
-        saved, draft = store.get(self.key), store.get(f"drafts/{self.key}")
+        saved, draft = store.get(self.key), store.get(draft_key(self.key))
         self.text = w.Textarea(value=draft if isinstance(draft, str) else saved if isinstance(saved, str) else "",
                                placeholder="Write a few sentences here.", description="Your reflection",
                                continuous_update=False, style={"description_width": "initial"},
@@ -417,7 +414,7 @@ class ReflectionView(Element):
             self.status.value = render.message("warn", str(exc))
             return False
         self.store.save(self.key, text)
-        self.store.discard(f"drafts/{self.key}")
+        self.store.discard(draft_key(self.key))
         self.status.value = render.message("saved", self.saved_note)
         self._reveal_rubric()
         return True
@@ -436,6 +433,6 @@ class ReflectionView(Element):
         try:
             if isinstance(self.text.value, str) and self.text.value.strip() and \
                     self.text.value != self.store.get(self.key):
-                self.store.save(f"drafts/{self.key}", self.text.value[:20_000])
+                self.store.save(draft_key(self.key), self.text.value[:20_000])
         except Exception:  # noqa: BLE001
             log.exception("could not keep a draft")

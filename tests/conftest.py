@@ -22,6 +22,19 @@ def sample(tmp_path) -> Path:
     return folder
 
 
+SLOW_FIXTURES = {"released_course", "voila_url"}  # the whole course built (nbgrader), or a server
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses the built course or a server is slow, and one that uses the browser is a
+    browser test, however it is marked: ``make unit`` never waits for either."""
+    for item in items:
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(autouse=True)
 def _plain_mode(monkeypatch):
     """Unit tests start in the learner's mode, whatever the environment they run in."""

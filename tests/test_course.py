@@ -196,3 +196,34 @@ def test_the_source_has_no_links_to_pages_that_exist_only_in_an_edition():
     for lid in CourseLayout(ROOT).lesson_ids:
         nb = json.loads(CourseLayout(ROOT).lesson_notebook(lid).read_text(encoding="utf-8"))
         assert not any(LINK.findall("".join(c["source"])) for c in nb["cells"]), lid
+
+
+def test_the_course_home_counts_and_names_every_letter_from_the_tools_data(tmp_path):
+    from course_lib.publish.pages import ToolPage
+    from course_lib.render import number
+    from course_lib.tools.content import load_tools
+
+    layout = CourseLayout(ROOT).copy_sources(tmp_path / "course")
+    path = layout.tools / "tools.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    notebook = nbformat.read(layout.tools / "letters.ipynb", as_version=4)
+    for _ in ("as it is", "with one letter more"):
+        tools = load_tools(layout.tools)
+        page = ToolPage.of(notebook, "letters.ipynb", tools.summaries())
+        assert f"{number(len(data['letters']))} letters" in page.summary
+        assert all(letter.title[1:] in page.summary for letter in tools.letters.values())
+        first = next(iter(data["letters"].values()))
+        data["letters"]["new-one"] = {**first, "title": "Ask for something new"}
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_the_readme_lists_the_lessons_and_tools_as_the_course_has_them(tmp_path):
+    from course_lib.publish.readme import stale_parts, update_readme
+
+    assert stale_parts(CourseLayout(ROOT)) == [], "the README is stale: run `course readme` (make readme)"
+    layout = CourseLayout(ROOT).copy_sources(tmp_path / "course")
+    shutil.copy(ROOT / "README.md", layout.root)
+    _edit_data(layout, FIRST, lambda d: d.update(title="What does an OT do?"))
+    assert stale_parts(layout) == ["lessons"]
+    assert update_readme(layout) == ["lessons"] and stale_parts(layout) == []
+    assert "| 01 | What does an OT do? | 1 | 1 |" in (layout.root / "README.md").read_text(encoding="utf-8")

@@ -7,28 +7,39 @@ import re
 import shutil
 
 import pytest
-from grading_class import write_answers
-from learners import answer_key
+from conftest import ROOT
 
 from course_lib import progress
+from course_lib.content import dump, load_lesson, read_raw, with_edition
+from course_lib.documents import files, to_pdf
+from course_lib.layout import COURSE_FILE, LESSON_FILE, CourseLayout
 from course_lib.outline import load_outline
 from course_lib.progress import completion_record, track_progress
-from course_lib.store import ANSWERS_FILE, ResponseStore
-from course_lib.tools.export import files
-from course_lib.tools.pdf import to_pdf
+from course_lib.store import ANSWERS_FILE, CHECKED_LESSON, ResponseStore
 from course_lib.views import text_of
 
 
 @pytest.fixture
-def course(released_course, tmp_path):
-    """A learner's own copy of the self-paced edition, with no answers yet."""
-    return shutil.copytree(released_course.self_paced, tmp_path / "mine")
+def course(tmp_path):
+    """A learner's own copy of the course as My progress reads it, with no answers yet: the tracks
+    and each lesson's self-paced data (made in milliseconds; the editions' tests build whole ones)."""
+    source, mine = CourseLayout(ROOT), tmp_path / "mine"
+    for lid in source.lesson_ids:
+        (mine / lid).mkdir(parents=True)
+        (mine / lid / LESSON_FILE).write_text(dump(with_edition(read_raw(source.lesson(lid)), "self-paced")))
+    shutil.copy(source.course_file, mine / COURSE_FILE)
+    return mine
 
 
 def _finish(root, lid, check=False):
-    write_answers(root / lid, lid, {q: k for q, (k, _p) in answer_key(root / lid).items()}, "My reflection.")
+    """Every graded question answered right and the reflection written, as the widgets save them."""
+    content, store = load_lesson(root / lid), ResponseStore(root / lid / ANSWERS_FILE, lid)
+    for q in content.questions.values():
+        store.save(q.store_key, q.key)
+    for r in content.reflections.values():
+        store.save(r.store_key, "My reflection.")
     if check:
-        ResponseStore(root / lid / ANSWERS_FILE, lid).save("checked/lesson", {"score": 1})
+        store.save(CHECKED_LESSON, {"score": 1})
 
 
 def test_each_lesson_is_not_started_in_progress_or_done_from_the_saved_answers(course):
@@ -36,7 +47,8 @@ def test_each_lesson_is_not_started_in_progress_or_done_from_the_saved_answers(c
     track = outline.tracks["parent"]
     first, second = track.lessons[:2]
     _finish(course, first, check=True)
-    ResponseStore(course / second / ANSWERS_FILE, second).save("self_checks/x", "a")
+    practice = next(iter(load_lesson(course / second).self_checks.values()))
+    ResponseStore(course / second / ANSWERS_FILE, second).save(practice.store_key, practice.option_ids[0])
     rows = {r.lesson_id: r for r in track_progress(course, outline, track)}
     assert rows[first].status == "done" and rows[first].score == outline.lessons[first].graded_points
     assert rows[first].finished == datetime.datetime.now(datetime.UTC).date()
@@ -69,7 +81,7 @@ def test_the_page_says_what_to_do_next_and_offers_the_record_only_for_a_finished
 
 def test_the_web_view_keeps_no_progress_and_says_so(course):
     page = progress.page(course, mode="view")
-    assert "not kept in the web view" in text_of(page.value)
+    assert "Nothing you choose or type here is kept" in text_of(page.value)
     assert not list(course.rglob("my-progress.json"))
 
 

@@ -20,13 +20,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course_lib import tools
+from course_lib import modes, tools
+from course_lib.documents import download_links, files, to_html, to_html_page, to_rtf, to_text
 from course_lib.layout import CourseLayout
 from course_lib.publish.citations import _CFR, _USC, _covered, allowed_citations
 from course_lib.store import ANSWERS_FILE
 from course_lib.tools.content import EntryError, clean, load_tools
-from course_lib.tools.export import download_links, files, to_html, to_html_page, to_rtf, to_text
-from course_lib.tools.form import tool_mode
 from course_lib.tools.letters import NOTE_TITLE, compose_letter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,8 +182,7 @@ def test_the_tools_import_nothing_of_the_grading_side():
 # -- what each letter says ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("letter_id", ["evaluation", "records", "iee", "meeting", "notice", "due-process", "stay-put",
-                                       "state-complaint"])
+@pytest.mark.parametrize("letter_id", list(load_tools(TOOLS).letters))  # every letter tools.yaml has
 def test_each_letter_has_the_date_the_names_the_rule_and_where_to_get_help(content, letter_id):
     letter = content.letters[letter_id]
     doc = compose_letter(content, letter, required_values(letter, content), TODAY)
@@ -466,7 +464,7 @@ def test_in_the_web_view_nothing_is_written_anywhere(folder):
 
 
 def test_the_course_source_folder_is_an_instructors_preview_that_writes_nothing():
-    assert tool_mode(TOOLS, "learn") == "preview"
+    assert modes.for_folder(TOOLS, "learn") is modes.PREVIEW
     view = tools.letter_builder(TOOLS, mode="learn", today=TODAY)
     fill(view, **NAMES)
     assert view.make() is True

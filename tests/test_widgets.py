@@ -8,6 +8,7 @@ choose, submit, show a hint, show the answer, and read the feedback.
 import json
 
 import course_lib
+from course_lib import modes
 from course_lib.scenarios import ScenarioRun
 from course_lib.store import ANSWERS_FILE
 
@@ -148,11 +149,11 @@ def test_sort_with_an_item_left_unplaced_is_not_saved(sample):
 
 
 def test_the_web_view_mode_is_chosen_from_the_environment(monkeypatch):
-    assert course_lib.current_mode() == "learn"
+    assert course_lib.current_mode() is modes.LEARN
     monkeypatch.setenv("VOILA_KERNEL_ID", "x")
-    assert course_lib.current_mode() == "view"
+    assert course_lib.current_mode() is modes.VIEW
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert course_lib.current_mode() == "grade"
+    assert course_lib.current_mode() is modes.GRADE
 
 
 def test_reflection_that_is_too_long_is_refused_kindly(sample):
@@ -243,6 +244,6 @@ def test_a_lesson_opened_in_the_course_source_folder_never_saves_answers(tmp_pat
     (tmp_path / "grading" / "nbgrader_config.py").write_text("")
     folder = shutil.copytree(FIXTURES / "99-sample", tmp_path / "notebooks" / "99-sample")
     lesson = course_lib.open_lesson(folder)
-    assert lesson.mode == "preview"
+    assert lesson.mode is modes.PREVIEW
     lesson.question("g-single").submit("a")
     assert not (folder / ANSWERS_FILE).exists()

@@ -17,13 +17,11 @@ import nbformat
 from ..content import LESSON_FILE, LessonContent, parse_lesson, read_raw, read_scenario
 from ..layout import CourseLayout
 from ..outline import load_outline
-from ..questions import Question, Reflection
+from ..questions import KINDS, Question, Reflection
 from ..reader import LessonError, Reader
 from .notebooks import element_calls
 
 LAB_ONLY = "jupyterlab-only"  # a cell tag: shown in JupyterLab, hidden in the web view
-MAX_SHARE_AT_ONE_POSITION = 0.4  # single choice: no option position may be right in more than 40%
-MULTIPLE_MARGIN = 0.25  # multiple choice: a position right this much more often than average is a pattern
 SECTIONS = {"scenarios": "scenario", "self_checks": "self_check", "questions": "question",
             "reflections": "reflection"}
 
@@ -153,28 +151,19 @@ def _alt_texts(layout: CourseLayout) -> dict:
 
 
 def position_problems(lessons: dict[str, LessonContent]) -> list[str]:
-    """Answer keys a learner could guess by position, across the course's graded questions.
-
-    Single choice: no position may hold the right answer in more than 40% of the questions.
-    Multiple choice: no position may be right much more often (25 points) than options are right
-    on average, and no position may be right in every question.
-    """
+    """Answer keys a learner could guess by position, across the course's graded questions: each
+    kind says how large a share of its keys may sit at one position (:meth:`Question.position_limit`)."""
     problems = []
-    for kind in ("single", "multiple"):
-        qs = [q for c in lessons.values() for q in c.questions.values() if q.kind == kind and q.key is not None]
-        if len(qs) < 3:
+    for kind in KINDS.values():
+        qs = [q for c in lessons.values() for q in c.questions.values() if type(q) is kind and q.key is not None]
+        limit = kind.position_limit(qs) if len(qs) >= 3 else None
+        if limit is None:
             continue
         right = Counter(p for q in qs for p in q.key_positions())
-        share = {p: n / len(qs) for p, n in sorted(right.items())}
-        if kind == "single":
-            limit = MAX_SHARE_AT_ONE_POSITION
-        else:
-            average = sum(len(q.key) / len(q.options) for q in qs) / len(qs)
-            limit = min(average + MULTIPLE_MARGIN, 0.999)
-        for p, s in share.items():
-            if s > limit:
+        for p, n in sorted(right.items()):
+            if n / len(qs) > limit:
                 problems.append(
-                    f"answer keys can be guessed by position: in {right[p]} of {len(qs)} {kind}-choice graded "
-                    f"questions option {p + 1} is right ({s:.0%}, more than {limit:.0%}). Reorder some options "
-                    "(the option ids and so the keys stay as they are).")
+                    f"answer keys can be guessed by position: in {n} of {len(qs)} {kind.label} graded "
+                    f"questions option {p + 1} is right ({n / len(qs):.0%}, more than {limit:.0%}). Reorder some "
+                    "options (the option ids and so the keys stay as they are).")
     return problems

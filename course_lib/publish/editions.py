@@ -20,8 +20,9 @@ from ..content import dump, parse_lesson, read_raw, with_edition
 from ..files import atomic_write
 from ..layout import ALT_TEXT_FILE, COURSE_FILE, COURSE_HOME, LESSON_FILE, CourseLayout
 from ..outline import Outline, load_outline
+from ..tools.content import load_tools
 from . import notebooks as nbs
-from .pages import COHORT_PLACES, SELF_PACED_PLACES, Places, navigation, tool_navigation, write_pages
+from .pages import COHORT_PLACES, SELF_PACED_PLACES, Places, ToolPage, navigation, tool_navigation, write_pages
 
 
 def write_lesson(layout: CourseLayout, outline: Outline, lid: str, dest_root: Path, edition: str,
@@ -59,9 +60,9 @@ def _copy_pictures(layout: CourseLayout, names: list[str], dest: Path) -> None:
     atomic_write(dest / ALT_TEXT_FILE, yaml.safe_dump({n: alt[n] for n in names}, allow_unicode=True, width=100))
 
 
-def write_tools(layout: CourseLayout, pages_folder: Path, places: Places) -> list[str]:
+def write_tools(layout: CourseLayout, pages_folder: Path, places: Places) -> list[ToolPage]:
     """The tools (letters and sheets), with navigation, where ``places`` keeps them; returns their
-    pages' file names."""
+    pages, as the course home lists them."""
     if not layout.tools.is_dir():
         return []
     dest = pages_folder / places.tools
@@ -69,14 +70,15 @@ def write_tools(layout: CourseLayout, pages_folder: Path, places: Places) -> lis
         shutil.rmtree(dest)
     shutil.copytree(layout.tools, dest, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("my-answers*", "*.ipynb", ".ipynb_checkpoints"))
+    summaries = load_tools(layout.tools).summaries()
     pages = []
     for path in sorted(layout.tools.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
+        pages.append(ToolPage.of(nb, path.name, summaries))
         nbs.self_contained(nb)
         nbs.add_navigation(nb, tool_navigation(places))
         nbs.mark_course_notebook(nb, **(nb.metadata.get("course") or {"page": f"tools/{path.stem}"}))
         atomic_write(dest / path.name, nbformat.writes(nb) + "\n")
-        pages.append(path.name)
     return pages
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..content import WITHHELD_ITEM_FIELDS, WITHHELD_QUESTION_FIELDS, WITHHELD_REFLECTION_FIELDS, parse_lesson
+from .. import content
 from ..layout import ANSWERS_FILE, LESSON_FILE, CourseLayout
 from ..reader import LessonError
 
@@ -20,15 +20,8 @@ MIN_SECRET = 12  # shorter lines ("Yes.") say nothing on their own
 
 
 def withheld_texts(raw: dict) -> set[str]:
-    """Every line of the source data that the cohort edition withholds."""
-    found = []
-    for q in (raw.get("questions") or {}).values():
-        found += [s for f in WITHHELD_QUESTION_FIELDS for s in _strings(q.get(f))]
-        for item in (*(q.get("options") or ()), *(q.get("items") or ())):
-            found += [s for f in WITHHELD_ITEM_FIELDS if f != "answer" for s in _strings(item.get(f))]
-    for r in (raw.get("reflections") or {}).values():
-        found += [s for f in WITHHELD_REFLECTION_FIELDS for s in _strings(r.get(f))]
-    lines = {" ".join(line.split()) for text in found for line in text.splitlines()}
+    """Every line of the source data that the cohort edition withholds (each kind says which)."""
+    lines = {" ".join(line.split()) for text in content.withheld_texts(raw) for line in text.splitlines()}
     return {line for line in lines if len(line) >= MIN_SECRET}
 
 
@@ -36,13 +29,11 @@ def scan_release(layout: CourseLayout, release: Path | None = None) -> list[str]
     release = release or layout.release
     if not release.is_dir():
         return [f"there is no release at {release}"]
-    from ..content import read_raw, withhold_keys
-
     secrets, public = set(), []
     for lid in layout.lesson_ids:
-        raw = read_raw(layout.lesson(lid))
+        raw = content.read_raw(layout.lesson(lid))
         secrets |= withheld_texts(raw)
-        public += _strings(withhold_keys(raw))
+        public += _strings(content.withhold_keys(raw))
         public.append(_readable_text(layout.lesson_notebook(lid)))
     public_text = " ".join(" ".join(p.split()) for p in public)
     secrets = {s for s in secrets if s not in public_text}
@@ -59,12 +50,12 @@ def scan_release(layout: CourseLayout, release: Path | None = None) -> list[str]
         problems += [f"{rel}: contains text kept back from learners: {s[:60]!r}" for s in sorted(secrets) if s in text]
         if path.name == LESSON_FILE:
             try:
-                content = parse_lesson(read_raw(path.parent), str(rel))
+                lesson = content.parse_lesson(content.read_raw(path.parent), str(rel))
             except LessonError as exc:
                 problems.append(f"{rel}: {exc}")
             else:
-                if content.edition != "cohort":
-                    problems.append(f"{rel}: lesson data of the {content.edition!r} edition, with its keys")
+                if lesson.edition != "cohort":
+                    problems.append(f"{rel}: lesson data of the {lesson.edition!r} edition, with its keys")
     return problems
 
 

@@ -7,6 +7,7 @@ notebook) and in Voila (which renders it). Each edition gets only links to pages
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -18,11 +19,30 @@ from ..layout import COURSE_HOME, GLOSSARY, HOME, PROGRESS, TOOLS
 from ..outline import Outline
 from .notebooks import KERNELSPEC, mark_course_notebook, self_contained
 
-TOOL_PAGES = {  # file in notebooks/tools/: how the home page names it
-    "letters.ipynb": "Letters to the school: request an evaluation, records, an IEE, a meeting, a notice",
-    "iep-meeting-sheet.ipynb": "Your IEP meeting sheet: concerns, questions for the OT, whom to invite",
-    "aide-sheets.ipynb": "For aides: a data sheet, a strategy card and a first-week checklist",
-}
+_TOOL_CALL = re.compile(r"\btools\.(\w+)\(")
+
+
+@dataclass(frozen=True)
+class ToolPage:
+    """A page of tools, as the course home and the README name it: its notebook's own heading, and
+    what its tools make (from ``tools.yaml``: every letter counted and named)."""
+
+    name: str  # the notebook's file name in the tools folder
+    title: str
+    summary: str
+
+    @staticmethod
+    def of(nb, name: str, summaries: dict[str, str]) -> ToolPage:
+        """``nb``'s heading, and the summary of each tool it draws (``tools.letter_builder()``)."""
+        text = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
+        title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), Path(name).stem)
+        calls = [m for c in nb.cells if c.cell_type == "code" for m in _TOOL_CALL.findall(c.source)]
+        made = [summaries[c] for c in calls if c in summaries and summaries[c].casefold() != title.casefold()]
+        return ToolPage(name, title, "; ".join(made))
+
+    def line(self, folder: str) -> str:
+        """One Markdown list line linking to the page in ``folder``."""
+        return f"- [{self.title}]({folder}{self.name})" + (f": {self.summary}" if self.summary else "")
 
 
 @dataclass(frozen=True)
@@ -58,7 +78,8 @@ def _link(outline: Outline, lesson_id: str, prefix: str) -> str:
     return f"[{lesson.title}]({prefix}{lesson_id}/{lesson_id}.ipynb)"
 
 
-def home_cells(outline: Outline, progress: bool, tools: list[str], places: Places = SELF_PACED_PLACES) -> list[str]:
+def home_cells(outline: Outline, progress: bool, tools: list[ToolPage],
+               places: Places = SELF_PACED_PLACES) -> list[str]:
     minutes = sorted(lesson.minutes for lesson in outline.lessons.values())
     lines = [f"# {outline.title}\n\n{outline.summary}\n\n"
              f"Choose your track below and take the lessons in order. Each lesson takes {minutes[0]} to "
@@ -74,8 +95,7 @@ def home_cells(outline: Outline, progress: bool, tools: list[str], places: Place
         lines.append("\n".join(items))
     if tools:
         lines.append("## Tools to take away\n\nLetters and sheets you fill in, then print or download:\n\n"
-                     + "\n".join(f"- [{TOOL_PAGES.get(name, Path(name).stem)}]({places.tools}{name})"
-                                  for name in tools))
+                     + "\n".join(page.line(places.tools) for page in tools))
     lines.append("## About this course\n\nEvery statement about the law or about therapy practice says where it "
                  "comes from, for example \"34 CFR 300.34(c)(6)\", a section of the federal rules for the "
                  "IDEA (the Individuals with Disabilities Education Act). This course is general information, "
@@ -114,7 +134,7 @@ def tool_navigation(places: Places = SELF_PACED_PLACES) -> str:
     return f"[Course home]({up}{HOME}) · [Glossary]({up}{GLOSSARY})"
 
 
-def write_pages(outline: Outline, dest: Path, progress: bool, tools: list[str],
+def write_pages(outline: Outline, dest: Path, progress: bool, tools: list[ToolPage],
                 places: Places = SELF_PACED_PLACES) -> list[Path]:
     """Write the course home, the glossary and (for a learner's own copy) the progress page into
     ``dest``, the edition's pages folder."""

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from ..render import number
+
 TOOLS_FILE = "tools.yaml"
 KINDS = ("line", "long", "tick")
 # Characters never kept from what a parent types: control characters (but new lines), lone
@@ -86,6 +88,15 @@ class Tools:
     data_sheet: dict
     strategy_card: dict
     first_week: dict
+
+    def summaries(self) -> dict[str, str]:
+        """What each tool makes, in a few words, by the name of the call that draws it
+        (``tools.letter_builder()``): the course home and the README list the tools from here, so a
+        new letter is counted and named everywhere at once."""
+        letters = [t[:1].lower() + t[1:] for t in (letter.title for letter in self.letters.values())]
+        return {"letter_builder": f"{number(len(letters))} letters to the school ({'; '.join(letters)})",
+                "meeting_sheet": self.meeting_sheet["title"], "data_sheet": self.data_sheet["title"],
+                "strategy_card": self.strategy_card["title"], "first_week_checklist": self.first_week["title"]}
 
 
 def template_names(text: str) -> list[str]:

@@ -3,9 +3,10 @@ preview that prints, and the download links.
 
 A tool never writes what it is given straight onto the page: values are cleaned
 (:func:`~course_lib.tools.content.clean`) on every press, because in the web view a browser can
-send anything. In JupyterLab (mode "learn") the entries are saved, when the button is pressed,
-in the tools folder's ``my-answers.json`` through :class:`~course_lib.store.ResponseStore`, like
-lesson answers; in the web view nothing is written anywhere.
+send anything. Where the mode keeps answers (a learner's JupyterLab) the entries are saved, when
+the button is pressed, in the tools folder's ``my-answers.json`` through
+:class:`~course_lib.store.ResponseStore`, like lesson answers; in the web view nothing is written
+anywhere.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ from pathlib import Path
 import ipywidgets as w
 from IPython.display import display
 
-from .. import current_mode, render, views
-from ..layout import find_layout
-from ..store import ANSWERS_FILE, ResponseStore
+from .. import render, views
+from ..documents import DOC_CSS, LINK_CSS, PRINT_ONLY_DOCS_CSS, Document, download_links, to_html
+from ..modes import Mode
+from ..store import ANSWERS_FILE, ResponseStore, entry_key
 from .content import EntryError, Field, Tools, clean, clean_all
-from .document import Document
-from .export import DOC_CSS, LINK_CSS, PRINT_ONLY_DOCS_CSS, download_links, to_html
 
 STORE_ID = "tools"  # the "lesson" the tools' entries file belongs to
 
@@ -54,22 +54,8 @@ def style_html() -> str:
     return f"<style>{FORM_CSS}{LINK_CSS}{DOC_CSS}{PRINT_ONLY_DOCS_CSS}</style>"
 
 
-def tool_mode(folder: Path, mode: str | None) -> str:
-    """``learn`` (entries saved), ``view`` (web view), ``grade`` or ``preview`` (nothing written).
-
-    The tools folder inside one of the course's own copies (``notebooks/``, ``grading/``, ``build/``)
-    is an instructor's preview, so no entries file can ever land in the course or its editions.
-    """
-    mode = mode or current_mode()
-    if mode == "learn" and (layout := find_layout(folder)) is not None and layout.owns(folder):
-        mode = "preview"
-    return mode
-
-
-def open_store(folder: Path, mode: str) -> ResponseStore:
-    if mode == "learn":
-        return ResponseStore(folder / ANSWERS_FILE, STORE_ID, writable=True)
-    return ResponseStore(None, STORE_ID, writable=False)
+def open_store(folder: Path, mode: Mode) -> ResponseStore:
+    return mode.answers(folder / ANSWERS_FILE, STORE_ID)
 
 
 FIELD_LAYOUT = w.Layout(width="100%", max_width="40rem")
@@ -105,14 +91,15 @@ class ToolView:
     """One tool. Subclasses say which boxes it shows (``fields``), how to read extra widgets
     (``extra_values``) and how to make the document (``compose``)."""
 
-    key = "tools/entry"
+    section = "tools"  # its entries are kept under "<section>/entries"
     what = "your page"  # "Download your letter"
     printed = ""  # what Ctrl+P prints, said in a sentence, if more than ``what``
     make_label = "Make my page"
     unsaved = ("date",)  # boxes never restored (a letter is dated the day it is made)
 
-    def __init__(self, tools: Tools, store: ResponseStore, mode: str):
+    def __init__(self, tools: Tools, store: ResponseStore, mode: Mode):
         self.tools, self.store, self.mode = tools, store, mode
+        self.key = entry_key(self.section, "entries")
         self.status = views.html()
         self.preview = views.html(layout=views.PLAIN)
         self.downloads = views.html()
@@ -143,21 +130,13 @@ class ToolView:
         return self.boxes[fid]
 
     def intro_html(self) -> str:
-        if self.mode == "view":
-            note = (f"Nothing you type here is saved on the server. Download or print {self.what} before you "
-                    "close this page.")
-        elif self.mode == "learn":
-            note = (f"When you press “{self.make_label}”, what you typed is saved in this folder, in the file "
-                    f"{ANSWERS_FILE}, so it is here when you come back. The date is not kept.")
-        else:
-            note = "Instructor preview: nothing typed here is saved."
-        html = style_html() + render.message("info", note)
+        html = style_html() + render.message("info", self.mode.tool_intro(self.what, self.make_label, ANSWERS_FILE))
         if self.store.problem:
             html += render.message("warn", self.store.problem)
         return html
 
     def print_help(self) -> str:
-        if self.mode == "view":
+        if self.mode.web_page:
             how = ("To print, press Ctrl+P (on a Mac, Command+P), or choose Print in your browser's menu. "
                    f"{self.printed or f'Only {self.what} is printed.'} On a phone, use your browser's menu or Share "
                    "button, then Print.")
@@ -190,13 +169,7 @@ class ToolView:
         self.downloads.value = self.print_help() + download_links(doc, self.what)
         self.made = True
         self._save(values)
-        if self.store.writable:
-            note = f"{self.what.capitalize()} is ready below. Your entries are saved in this folder."
-        elif self.mode == "view":
-            note = f"{self.what.capitalize()} is ready below. Nothing you typed is saved on the server."
-        else:
-            note = f"{self.what.capitalize()} is ready below."
-        self.status.value = render.message("saved" if self.store.writable else "info", note)
+        self.status.value = render.message("saved" if self.store.writable else "info", self.mode.tool_made(self.what))
         return True
 
     def _save(self, values: dict) -> None:

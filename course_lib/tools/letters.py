@@ -10,8 +10,9 @@ from datetime import date
 import ipywidgets as w
 
 from .. import render, views
+from ..documents import Document, fill, literal, typed
+from ..modes import Mode
 from .content import EntryError, Letter, Tools, clean
-from .document import Document, fill, literal, typed
 from .form import ToolView, env_today
 
 NOTE_TITLE = "A note for you (do not send this part)"
@@ -64,12 +65,12 @@ def compose_letter(tools: Tools, letter: Letter, values: dict, today: date) -> D
 
 
 class LetterBuilder(ToolView):
-    key = "letters/entries"
+    section = "letters"
     what = "your letter"
     printed = "Only your letter is printed, with the note for you on a page of its own."
     make_label = "Make my letter"
 
-    def __init__(self, tools: Tools, store, mode: str, today: date | None = None):
+    def __init__(self, tools: Tools, store, mode: Mode, today: date | None = None):
         super().__init__(tools, store, mode)
         self.today = today
         letters = list(tools.letters.values())

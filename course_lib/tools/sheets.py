@@ -13,9 +13,10 @@ from pathlib import Path
 import ipywidgets as w
 
 from .. import render, views
+from ..documents import Document, literal, typed
+from ..modes import Mode
 from ..store import ANSWERS_FILE, ResponseStore
 from .content import Field, Tools, clean, lines_of
-from .document import Document, literal, typed
 from .form import ToolView, ticked, ticks
 
 AIDE_PRINTED = "Each sheet you have made on this page is printed on a page of its own, and nothing else."
@@ -63,12 +64,12 @@ def compose_meeting_sheet(tools: Tools, values: dict) -> Document:
 
 
 class MeetingSheet(ToolView):
-    key = "meeting-sheet/entries"
+    section = "meeting-sheet"
     what = "your meeting sheet"
     make_label = "Make my sheet"
     unsaved = ()
 
-    def __init__(self, tools: Tools, store, mode: str, folder: Path):
+    def __init__(self, tools: Tools, store, mode: Mode, folder: Path):
         super().__init__(tools, store, mode)
         spec = tools.meeting_sheet
         self.questions = ticks(spec["ot_questions"])
@@ -117,10 +118,11 @@ class MeetingSheet(ToolView):
     def compose(self, values: dict) -> Document:
         return compose_meeting_sheet(self.tools, values)
 
-    def _from_lesson(self, folder: Path, mode: str) -> str:
-        """What the learner wrote in lesson 08's short list, shown as a start (JupyterLab only)."""
+    def _from_lesson(self, folder: Path, mode: Mode) -> str:
+        """What the learner wrote in the lesson ``from_lesson`` names (its short list), shown as a start,
+        where answers are kept."""
         source = self.tools.meeting_sheet.get("from_lesson") or {}
-        if mode != "learn" or not source:
+        if not mode.keeps_answers or not source:
             return ""
         path = folder.parent / source["lesson"] / ANSWERS_FILE
         if not path.exists():
@@ -129,8 +131,9 @@ class MeetingSheet(ToolView):
         text = store.get(source["answer"]) if not store.problem else None
         if not isinstance(text, str) or not text.strip():
             return ""
-        text = clean(Field(id="lesson", label="lesson 08", kind="long", max=5000), text[:5000])
-        return render.box("info", "<strong>In lesson 08 you wrote this short list.</strong> Use it to fill in "
+        lesson = f"lesson {source['lesson'].split('-', 1)[0]}"  # "lesson 08": the number of its folder
+        text = clean(Field(id="lesson", label=lesson, kind="long", max=5000), text[:5000])
+        return render.box("info", f"<strong>In {lesson} you wrote this short list.</strong> Use it to fill in "
                                   "the boxes below.<div style='white-space:pre-wrap;margin-top:0.3em'>"
                                   f"<bdi>{escape(text)}</bdi></div>")
 
@@ -161,13 +164,13 @@ def compose_data_sheet(tools: Tools, values: dict) -> Document:
 
 
 class DataSheet(ToolView):
-    key = "data-sheet/entries"
+    section = "data-sheet"
     what = "the data sheet"
     printed = AIDE_PRINTED
     make_label = "Make the data sheet"
     unsaved = ()
 
-    def __init__(self, tools: Tools, store, mode: str):
+    def __init__(self, tools: Tools, store, mode: Mode):
         super().__init__(tools, store, mode)
         spec = tools.data_sheet
         self.rows = w.Dropdown(options=[str(n) for n in spec["row_choices"]], value=str(spec["rows"]),
@@ -232,13 +235,13 @@ def compose_strategy_card(tools: Tools, values: dict) -> Document:
 
 
 class StrategyCard(ToolView):
-    key = "strategy-card/entries"
+    section = "strategy-card"
     what = "the strategy card"
     printed = AIDE_PRINTED
     make_label = "Make the strategy card"
     unsaved = ()
 
-    def __init__(self, tools: Tools, store, mode: str):
+    def __init__(self, tools: Tools, store, mode: Mode):
         super().__init__(tools, store, mode)
         self.restore()
         parts = [views.html(self.intro_html()), *(self.box(fid) for fid in tools.strategy_card["fields"])]
@@ -267,13 +270,13 @@ def compose_first_week(tools: Tools, values: dict) -> Document:
 
 
 class FirstWeek(ToolView):
-    key = "first-week/entries"
+    section = "first-week"
     what = "the checklist"
     printed = AIDE_PRINTED
     make_label = "Make the checklist"
     unsaved = ()
 
-    def __init__(self, tools: Tools, store, mode: str):
+    def __init__(self, tools: Tools, store, mode: Mode):
         super().__init__(tools, store, mode)
         self.restore()
         parts = [views.html(self.intro_html()), _group(tools.first_week["contacts_title"] + ": names, and how to reach "

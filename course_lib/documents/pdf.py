@@ -1,4 +1,4 @@
-"""A :class:`~course_lib.tools.document.Document` as a simple one-column PDF, with no library.
+"""A :class:`~course_lib.documents.Document` as a simple one-column PDF, with no library.
 
 PDF's standard fonts need no embedding and open everywhere, but they know only the Western
 European letters (Windows-1252). A document with other letters (a name such as 李小龍 or محمد)
@@ -8,10 +8,9 @@ which the browser prints, or saves as a PDF, with every letter.
 
 from __future__ import annotations
 
-import textwrap
 from datetime import UTC, datetime
 
-from .document import Document, plain
+from .model import Document
 
 PAGE_W, PAGE_H, MARGIN = 612, 792, 56  # US Letter, in points
 STYLES = {"title": ("F2", 18, 26), "heading": ("F2", 12, 20), "note": ("F2", 12, 20),
@@ -27,35 +26,9 @@ def _encodable(text: str) -> bool:
         return False
 
 
-def _lines(doc: Document) -> list[tuple[str, str]]:
-    """(style, one line of text) for each line of the page, wrapped to the page's width."""
-    out: list[tuple[str, str]] = []
-    for b in doc.blocks:
-        texts = [plain(i) for i in b.items]
-        if b.kind in ("title", "heading", "note", "para", "small"):
-            width = {"title": 48, "small": 110}.get(b.kind, 88)
-            for text in texts:
-                out += [(b.kind, line) for line in textwrap.wrap(text, width) or [""]]
-            out.append(("para", ""))
-        elif b.kind in ("list", "numbered", "checklist", "lines"):
-            for n, text in enumerate(texts, 1):
-                mark = {"list": "- ", "numbered": f"{n}. ", "checklist": "[ ] ", "lines": ""}[b.kind]
-                wrapped = textwrap.wrap(text, 84) or [""]
-                out += [("para", (mark if i == 0 else " " * len(mark)) + line) for i, line in enumerate(wrapped)]
-            out.append(("para", ""))
-        elif b.kind == "table":  # a row a short entry: its first cell, then "Header: value" for the rest
-            for row in b.rows:
-                out += [("head", line) for line in textwrap.wrap(plain(row[0]), 88) or [""]]
-                details = " \u00b7 ".join(f"{h}: {plain(c)}" for h, c in zip(b.header[1:], row[1:], strict=True)
-                                          if plain(c))
-                out += [("row", "    " + line) for line in textwrap.wrap(details, 96)]
-            out.append(("para", ""))
-    return out
-
-
 def to_pdf(doc: Document) -> bytes | None:
     """The document as PDF bytes, or ``None`` if it holds letters the standard fonts lack."""
-    lines = _lines(doc)
+    lines = [line for b in doc.blocks for line in b.pdf()]  # (style, text), each block wrapped
     if not all(_encodable(text) for _style, text in lines) or not _encodable(doc.title):
         return None
     pages, page, y = [], [], PAGE_H - MARGIN
