@@ -104,8 +104,8 @@ def test_each_lesson_links_home_glossary_and_its_neighbours_in_each_track(tmp_pa
     (lambda d: d["questions"]["ot-definition"].update(points=0), "points' must be a number greater than 0"),
     (lambda d: d["questions"]["ot-definition"]["options"][0].update(correct="yes"), "must be true or false"),
     (lambda d: d["questions"]["ot-definition"]["options"][0].update(feedbak="x"), "unknown field(s) ['feedbak']"),
-    (lambda d: d["questions"]["ot-or-pt"]["items"][0].update(answer="pe"), "answer must be one of the category"),
-    (lambda d: d["questions"]["ot-areas"]["options"][0].update(correct=True) or
+    (lambda d: d["questions"]["who-leads"]["items"][0].update(answer="pe"), "answer must be one of the category"),
+    (lambda d: d["questions"]["jordan-at-school"]["options"][0].update(correct=True) or
         [o.pop("correct", None) for o in d["questions"]["ot-definition"]["options"]], "exactly one option"),
     (lambda d: d["questions"].update(extra={"kind": "single", "points": 1, "skill": "apply", "prompt": "P?",
                                             "options": [{"id": "a", "text": "A", "correct": True},
@@ -129,15 +129,15 @@ def test_every_data_mistake_of_a_lesson_is_reported_not_just_the_first(course):
 
 
 @pytest.mark.parametrize("break_it, expected", [
-    (lambda nb: setattr(_code(nb, 'question("ot-areas")'), "source", 'lesson.question("ot-aeras")'),
+    (lambda nb: setattr(_code(nb, 'question("jordan-at-school")'), "source", 'lesson.question("ot-aeras")'),
      "shows a question that lesson.yaml does not define"),
-    (lambda nb: setattr(_code(nb, 'question("ot-areas")'), "source", "lesson.question(SOME_NAME)"),
+    (lambda nb: setattr(_code(nb, 'question("jordan-at-school")'), "source", "lesson.question(SOME_NAME)"),
      "takes one id in quotes"),
-    (lambda nb: setattr(_code(nb, 'question("ot-areas")'), "source", "import os\nos.system('ls')"),
+    (lambda nb: setattr(_code(nb, 'question("jordan-at-school")'), "source", "import os\nos.system('ls')"),
      "only calls like lesson.question"),
-    (lambda nb: setattr(_code(nb, 'question("ot-areas")'), "source", "lesson.question('ot-areas'"),
+    (lambda nb: setattr(_code(nb, 'question("jordan-at-school")'), "source", "lesson.question('jordan-at-school'"),
      "not valid Python"),
-    (lambda nb: nb.cells.append(nbformat.v4.new_code_cell('lesson.question("ot-areas")')), "appears 2 times"),
+    (lambda nb: nb.cells.append(nbformat.v4.new_code_cell('lesson.question("jordan-at-school")')), "appears 2 times"),
     (lambda nb: nb.cells.remove(_code(nb, "graded_intro")), "add lesson.graded_intro()"),
     (lambda nb: nb.cells.append(nbformat.v4.new_code_cell('lesson.picture("nowhere.svg")')), "'nowhere.svg' needs"),
     (lambda nb: nb.cells[0].metadata.update(nbgrader={"grade": False}), "carries nbgrader metadata"),

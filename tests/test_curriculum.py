@@ -65,3 +65,15 @@ def test_lesson_prose_reads_at_about_8th_grade_or_easier(lesson):
     print(f"{lesson}: Flesch-Kincaid grade {figures['grade']:.1f}, {figures['words']} words")
     assert figures["words"] > 1000  # the measure read the whole lesson, not an empty string
     assert figures["grade"] <= 8.0, f"{lesson} reads at grade {figures['grade']:.1f}"
+
+
+def test_a_rule_a_lesson_teaches_must_hold_in_its_pictures_alt_text_too(tmp_path):
+    """The IEP-cycle picture once said "within 60 days of consent" where lesson 03 says the clock runs
+    from the day the school receives it: the topics check reads what a lesson's pictures say."""
+    from course_lib.publish.curriculum import topic_problems
+
+    course = CourseLayout(ROOT).copy_sources(tmp_path / "course")
+    assert [p for p in topic_problems(course) if p.startswith("04-")] == []
+    alt = course.alt_text_file.read_text(encoding="utf-8")
+    course.alt_text_file.write_text(alt.replace("receives the consent", "gets 60 days of consent"), encoding="utf-8")
+    assert any(p.startswith("04-") and "60 days of consent" in p for p in topic_problems(course))

@@ -2,7 +2,8 @@
 questions measure understanding, the cast is consistent, and citations sit where a reader expects.
 
 * ``notebooks/topics.yaml``: each rule's lessons must cite and say what it lists, and never what
-  it forbids; a lesson that says "check your state" must say where to get help (F66).
+  it forbids; a lesson that says "check your state" must say where to get help (F66). What a
+  lesson's pictures say (their alt text and the words drawn in them) counts as the lesson's text.
 * Graded questions declare ``skill: apply`` (a case to decide) or ``skill: recall``: at least 60%
   across the course must apply a rule to a case, and no two lessons ask the same question.
 * ``notebooks/characters.yaml``: a name is one person, with one age and one role.
@@ -32,7 +33,29 @@ QUOTED = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 
 
 def _lesson_text(layout: CourseLayout, lid: str) -> str:
-    return " ".join(" ".join(t.split()) for t in texts(layout.lesson(lid)))
+    parts = [*texts(layout.lesson(lid)), *_picture_texts(layout, lid)]
+    return " ".join(" ".join(t.split()) for t in parts)
+
+
+def _picture_texts(layout: CourseLayout, lid: str):
+    """The alt text and the drawn words of each picture a lesson shows: a learner reads them as part of
+    the lesson, so a rule the lesson teaches must hold there too."""
+    import nbformat
+
+    from .notebooks import element_calls
+
+    path = layout.lesson_notebook(lid)
+    try:
+        calls, _problems = element_calls(nbformat.read(path, as_version=4))
+        alt = yaml.safe_load(layout.alt_text_file.read_text(encoding="utf-8")) or {}
+    except Exception:  # noqa: BLE001 - an unreadable notebook or alt text is reported by the other checks
+        return
+    for call in calls:
+        if call.method == "picture" and call.arg:
+            yield str(alt.get(call.arg, ""))
+            image = layout.assets / call.arg
+            if image.suffix == ".svg" and image.is_file():
+                yield " ".join(re.findall(r">([^<>]+)<", image.read_text(encoding="utf-8")))
 
 
 def _by_number(layout: CourseLayout) -> dict[str, str]:
