@@ -155,6 +155,13 @@ def test_unreadable_data_is_a_problem_not_a_traceback(course):
     assert any("not valid YAML" in p for p in problems)
 
 
+def test_unreadable_tools_data_is_a_problem_not_a_silent_pass(course):
+    shutil.copytree(ROOT / "notebooks" / "tools", course.tools)
+    assert not [p for p in check_sources(course) if p.startswith("tools")]
+    (course.tools / "tools.yaml").write_text("letters: [unclosed", encoding="utf-8")
+    assert any(p.startswith("tools:") and "tools.yaml" in p for p in check_sources(course))
+
+
 def test_keys_a_learner_could_guess_by_position_are_reported(tmp_path):
     layout = make_course(tmp_path, {"parent": ["01-a", "02-b"], "aide": ["01-a", "02-b"]})
 

@@ -49,10 +49,24 @@ def check_sources(layout: CourseLayout, editorial: bool = True) -> list[str]:
     from .citations import check_citations
 
     problems += check_citations(layout)
+    problems += tools_problems(layout)
     if editorial:
         problems += (curriculum.topic_problems(layout) + curriculum.question_problems(lessons)
                      + curriculum.character_problems(layout) + curriculum.citation_place_problems(layout))
     return problems
+
+
+def tools_problems(layout: CourseLayout) -> list[str]:
+    """The take-away tools' data must load: its citation scan skips a file it cannot read."""
+    if not (layout.tools / "tools.yaml").is_file():
+        return []
+    from ..tools.content import ToolsError, load_tools
+
+    try:
+        load_tools(layout.tools)
+    except ToolsError as exc:
+        return [f"tools: {exc}"]
+    return []
 
 
 def lesson_problems(layout: CourseLayout, lid: str) -> tuple[list[str], LessonContent | None]:
