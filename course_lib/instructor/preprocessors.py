@@ -13,6 +13,7 @@ from pathlib import Path
 from nbconvert.exporters import HTMLExporter
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets.config import Config
 
 from .intake import SECRET, TIMESTAMP, prune
 
@@ -25,12 +26,14 @@ class FeedbackExporter(HTMLExporter):
     nbgrader copies every file of the graded folder beside the page, the lesson's data (with its
     keys) included; only what ``release_feedback`` reads stays there."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        # set here, not as defaults: nbgrader configures HTMLExporter (its own feedback template),
-        # and a parent class's configuration outranks a subclass's defaults
-        self.template_name = "course_feedback"
-        self.extra_template_basedirs = [str(TEMPLATES)]
+    def __init__(self, config=None, **kwargs):
+        # as configuration, not defaults: nbgrader configures HTMLExporter (its own feedback template),
+        # which would outrank a subclass's defaults; this class's own section outranks it
+        ours = Config()
+        ours.merge(config or Config())
+        ours.merge(Config({"FeedbackExporter": {"template_name": "course_feedback",
+                                                "extra_template_basedirs": [str(TEMPLATES)]}}))
+        super().__init__(config=ours, **kwargs)
 
     def from_filename(self, filename, resources=None, **kw):
         coursedir = self.parent.coursedir
