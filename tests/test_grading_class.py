@@ -258,3 +258,39 @@ def test_a_gradebook_busy_with_another_writer_makes_grading_wait_not_fail(graded
     assert report.seconds > 14  # it waited for the other writer, then wrote
     instructor.export_grades(cls.layout)
     assert scores(cls.layout)[("ada", lid)] == pytest.approx(cls.expected[("ada", lid)], abs=0.01)
+
+
+def test_the_grades_count_only_released_lessons_read_as_dates_and_hold_no_formula(small):
+    from datetime import datetime
+
+    from learners import answer_key
+
+    from course_lib.instructor.gradebook import gradebook
+
+    lid = small.lesson_ids[0]
+    formula = '=HYPERLINK("http:"&CHAR(47)&CHAR(47)&"evil.example";"Open grade")'
+    with gradebook(small) as gb:  # nbgrader's own roster import takes such an id
+        gb.update_or_create_student(formula, first_name="=1+1", last_name="-2")
+        gb.find_assignment(lid).duedate = datetime(2026, 11, 19, 10, 15)  # a day before the hand-in (UTC)
+        gb.db.commit()
+    keys = answer_key(small.lesson(lid))
+    quick_hand_in(small, "ada", lid, {q: k for q, (k, _p) in keys.items()})
+    instructor.autograde(small, say=lambda _l: None)
+    out = instructor.export_grades(small)
+    with small.grades_csv.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    by = {(r["learner_id"], r["lesson"]): r for r in rows}
+    ada = by[("ada", lid)]
+    assert ada["handed_in_utc"] == "2026-11-20 10:15:00" and ada["due_utc"] == "2026-11-19 10:15:00"
+    assert ada["hours_late"] == "24"
+    later = by[("ada", small.lesson_ids[1])]
+    assert later["status"] == "not released" and later["max_score"] == "" and later["score"] == ""
+    assert ada["learner_max"] == ada["max_score"]  # a perfect learner is not 18 of 91
+    assert float(ada["learner_total"]) == sum(p for _k, p in keys.values())
+    assert by[("bo", lid)]["status"] == "not handed in" and by[("bo", lid)]["score"] == "0"
+    hostile = [r for r in rows if "HYPERLINK" in r["learner_id"]]
+    assert hostile and all(r["learner_id"].startswith("'=") and r["first_name"] == "'=1+1"
+                           and r["last_name"] == "'-2" for r in hostile)
+    with out.by_learner.open(encoding="utf-8-sig", newline="") as f:
+        wide = {r["learner_id"]: r for r in csv.DictReader(f)}
+    assert wide["ada"][small.lesson_ids[1]] == "not released" and wide["'" + formula]["first_name"] == "'=1+1"

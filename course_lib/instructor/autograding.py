@@ -196,12 +196,15 @@ class _Worker:
                                      cwd=layout.grading, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         self._ready: bool | None = None
+        self.unreachable = ""  # why the gradebook did not answer it, if it did not
 
     @property
     def ready(self) -> bool:
         """Whether the worker has loaded nbgrader (waited for the first time it is asked)."""
         if self._ready is None:
-            self._ready = self._read(120) is not None
+            hello = self._read(120) or {}
+            self.unreachable = hello.get("unreachable") or ""
+            self._ready = bool(hello.get("ready"))
         return self._ready
 
     def grade(self, handin: HandIn, create: bool, budget: float) -> dict | None:
@@ -246,7 +249,8 @@ def _work(layout: CourseLayout, worker: _Worker | None, jobs: queue.Queue, budge
             for _attempt in (1, 2):  # a worker that died or a grading that failed of itself: one more try
                 if worker is None:
                     worker = _Worker(layout)
-                result = worker.grade(handin, create, budget) if worker.ready else None
+                result = worker.grade(handin, create, budget) if worker.ready else (
+                    {"unreachable": worker.unreachable} if worker.unreachable else None)
                 seconds = time.monotonic() - started
                 over_budget = seconds >= budget - 0.5
                 if result is None:
@@ -255,7 +259,7 @@ def _work(layout: CourseLayout, worker: _Worker | None, jobs: queue.Queue, budge
                 if (result and (result.get("ok") or result.get("unreachable"))) or over_budget:
                     break
             if result and result.get("unreachable"):
-                stopped.append(result.get("error") or "no reason given")
+                stopped.append(result["unreachable"])
                 handin.problems.append("not graded: the gradebook stopped answering")
                 done(Outcome(handin, "not graded", seconds))
             elif result is None:
