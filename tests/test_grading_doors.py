@@ -118,3 +118,16 @@ def test_a_grade_made_without_the_clean_intake_is_noticed_and_graded_again(cls):
     assert [o.status for o in report.outcomes] == ["graded"]
     assert "graded again" in " ".join(report.outcomes[0].handin.problems)
     assert scores(layout)[("sly", lid)] == 0 and unclean(layout, "sly", lid) == ""
+
+
+def test_a_grading_stopped_part_way_is_not_taken_for_a_grade(cls):
+    """What a grading killed between nbgrader's two passes leaves: the clean copy, never run."""
+    layout, lid = cls.layout, cls.layout.lesson_ids[0]
+    graded = layout.autograded / "ada" / lid / f"{lid}.ipynb"
+    graded.chmod(0o644)
+    edit_notebook(graded, lambda nb: [cell.update(outputs=[], execution_count=None) for cell in nb.cells
+                                      if cell.cell_type == "code"])
+    assert "not run to the end" in unclean(layout, "ada", lid)
+    report = instructor.autograde(layout, learners=["ada"], say=lambda _l: None)
+    assert [o.status for o in report.outcomes] == ["graded"]  # not "unchanged"
+    assert unclean(layout, "ada", lid) == "" and scores(layout)[("ada", lid)] == cls.expected[("ada", lid)]

@@ -50,12 +50,13 @@ def course_config(grading: Path, **course_directory):
     return config
 
 
-def nbgrader_api(layout: CourseLayout, **course_directory):
-    """nbgrader's own API (``NbGraderAPI``, what Formgrader calls) for this course, in this process."""
+def nbgrader_api(layout: CourseLayout, config=None):
+    """nbgrader's own API (``NbGraderAPI``, what Formgrader calls) for this course, in this process,
+    with the course's configuration (or ``config``, :func:`course_config` with changes)."""
     os.environ["PATH"] = nbgrader_env()["PATH"]
     from nbgrader.apps.api import NbGraderAPI
 
-    return NbGraderAPI(config=course_config(layout.grading, **course_directory))
+    return NbGraderAPI(config=config or course_config(layout.grading))
 
 
 def api_call(name: str, result: dict) -> None:
