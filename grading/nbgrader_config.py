@@ -49,6 +49,10 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
+# nbgrader export writes the course's grades files (course grades): every row quoted, no cell
+# a spreadsheet would take for a formula, dates a spreadsheet reads.
+c.ExportApp.plugin_class = "course_lib.instructor.grades.GradesExport"
+
 # Where nbgrader's exchange hands lessons out and collects them (a folder every learner's
 # account can write to). Set it for your machine, for example:
 #   c.Exchange.root = "/srv/nbgrader/exchange"

@@ -92,6 +92,10 @@ def test_the_csv_has_totals_maxima_points_apart_status_problems_and_the_time_han
         wide = {r["learner_id"]: r for r in csv.DictReader(f)}
     assert set(LEARNERS) <= set(wide) and float(wide["ada"]["total"]) == float(ada["learner_total"])
     assert wide["cheat"]["lessons_with_problems"] == "1"  # a count, under a name that says so
+    from course_lib.publish.nbgrader import run_nbgrader
+
+    run_nbgrader(cls.layout, "export", "--to=by-nbgrader.csv")  # nbgrader's own door writes the same file
+    assert (cls.layout.grading / "by-nbgrader.csv").read_bytes() == cls.layout.grades_csv.read_bytes()
 
 
 def test_feedback_a_parent_can_read_and_nothing_the_learner_should_not_see(graded):

@@ -13,7 +13,8 @@ Only lessons given to the class count (released to nbgrader's exchange, or hande
 the others say "not released" and add nothing to a total. A grade that did not come whole from
 the clean intake is not written as a number. A cell a spreadsheet would read as a formula (it
 starts with ``=``, ``+``, ``-`` or ``@``) is written as text, and control characters as escapes.
-A file that would lose rows is kept beside the new one, and the command says so.
+A file that would lose rows is kept beside the new one, and the command says so. ``nbgrader
+export`` writes these files too (:class:`GradesExport`), not nbgrader's own unquoted CSV.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import shlex
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
+
+from nbgrader.plugins import ExportPlugin
 
 from ..files import atomic_write
 from ..layout import CourseLayout
@@ -212,3 +215,16 @@ def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
     writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, buf.getvalue().encode("utf-8-sig"))
+
+
+class GradesExport(ExportPlugin):
+    """``nbgrader export`` (``c.ExportApp.plugin_class``): the course's two grades files (``--to``
+    names the first), for the whole class: nbgrader's own CSV does not quote, so "Smith, Jr."
+    breaks it and an id can be read as a formula."""
+
+    def export(self, gradebook) -> None:
+        layout = CourseLayout(Path(self.parent.coursedir.root).resolve().parent)
+        out = export_grades(layout, Path(self.to) if self.to else None)
+        self.log.info("Wrote %d row(s) to %s and one row per learner to %s", out.rows, out.grades, out.by_learner)
+        for warning in out.warnings:
+            self.log.warning(warning)

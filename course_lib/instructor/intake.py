@@ -128,6 +128,7 @@ class CleanIntake(NotebookExporter):
                                     "is graded from the release's own notebook")
         source = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"]))
         keep = course_files(source, coursedir.ignore)
+        graded.mkdir(parents=True, exist_ok=True)
         prune(graded, keep | set(KEPT))
         copy_kept(Path(filename).parent, graded)
         resources.setdefault("metadata", {}).update(name=info["notebook"], path=str(graded))
