@@ -65,7 +65,7 @@ def move_gradebook(layout: CourseLayout, url: str, say=print) -> None:
     """Copy the course's gradebook, and its record of hand-ins, to the empty gradebook at ``url``."""
     old = db_url(layout)
     copied = move_to(layout, url)
-    write_record(layout, read_record(layout), book=where(url))
+    write_record(layout, read_record(layout), url)
     say(f"Copied the gradebook {where(old)} to {where(url)}: " + ", ".join(
         f"{n} {table}" for table, n in copied.items() if n and table in ("student", "assignment", "grade", "comment")))
     say("Now make the course use it, for nbgrader, Formgrader and the course's commands alike: set "

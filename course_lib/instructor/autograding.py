@@ -87,15 +87,23 @@ def _records(layout: CourseLayout) -> dict[str, dict]:
     return books if isinstance(books, dict) else {}
 
 
+def _book(layout: CourseLayout, url: str | None = None) -> str:
+    """A gradebook's name in the record (an SQLite file in the course's folder by its name there,
+    so the record survives the course folder being moved)."""
+    where = gradebook.where(url or gradebook.db_url(layout))
+    inside = Path(where).is_absolute() and layout.grading.resolve() in Path(where).resolve().parents
+    return str(Path(where).resolve().relative_to(layout.grading.resolve())) if inside else where
+
+
 def read_record(layout: CourseLayout) -> dict[str, dict]:
     """The record of the gradebook in use (each gradebook has its own: moving to another one means
     grading again into it, or moving the grades with it, ``course gradebook move-to``)."""
-    return _records(layout).get(gradebook.where(gradebook.db_url(layout)), {})
+    return _records(layout).get(_book(layout), {})
 
 
-def write_record(layout: CourseLayout, record: dict[str, dict], book: str | None = None) -> None:
+def write_record(layout: CourseLayout, record: dict[str, dict], url: str | None = None) -> None:
     books = _records(layout)
-    books[book or gradebook.where(gradebook.db_url(layout))] = record
+    books[_book(layout, url)] = record
     atomic_write(record_path(layout), json.dumps({"format": 2, "gradebooks": books}, indent=1, sort_keys=True,
                                                  ensure_ascii=False))
 
