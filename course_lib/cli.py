@@ -30,8 +30,6 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--workers", type=int, default=None,
                        help="hand-ins graded at once (default: two per core, at most 16)")
     grade.add_argument("--time-budget", type=float, default=60.0, help="seconds one hand-in may take (default 60)")
-    grade.add_argument("--add-learners", action="store_true",
-                       help="grade folders of learners who are not in the class list, adding them to it")
     fb = sub.add_parser("feedback", help="write feedback pages to grading/feedback/ (nbgrader)")
     fb.add_argument("--lesson", action="append", help="only this lesson")
     grades = sub.add_parser("grades", help="export grades as CSV, one row per learner and lesson")
@@ -113,8 +111,7 @@ def _release(args) -> int:
 
 def _autograde(args) -> int:
     report = instructor.autograde(find_course(args.root), force=args.force, learners=args.learner,
-                                  lessons=args.lesson, workers=args.workers, budget=args.time_budget,
-                                  add_learners=args.add_learners)
+                                  lessons=args.lesson, workers=args.workers, budget=args.time_budget)
     graded, failed = report.count("graded"), report.count("failed") + report.count("not graded")
     print(f"Done in {report.seconds:.0f} s: {graded} graded, {report.count('unchanged')} unchanged, "
           f"{failed} not graded.")

@@ -110,12 +110,12 @@ def write_record(layout: CourseLayout, record: dict[str, dict], url: str | None 
 
 def autograde(layout: CourseLayout, *, force: bool = False, learners: list[str] | None = None,
               lessons: list[str] | None = None, workers: int | None = None, budget: float = DEFAULT_BUDGET,
-              add_learners: bool = False, say: Callable[[str], None] = print) -> Report:
+              say: Callable[[str], None] = print) -> Report:
     started = time.monotonic()
     gradebook.prepare_for_several_writers(layout)
     n_workers = max(1, workers or default_workers())
     pool = [_Worker(layout) for _ in range(min(n_workers, _folders(layout)))]  # they load while we look
-    handins = [h for h in find_handins(layout, set(gradebook.roster(layout)), add_learners)
+    handins = [h for h in find_handins(layout, set(gradebook.roster(layout)))
                if (not learners or h.learner in learners) and (not lessons or h.lesson in lessons)]
     record = read_record(layout)
     in_gradebook = gradebook.submissions(layout)
@@ -140,7 +140,7 @@ def autograde(layout: CourseLayout, *, force: bool = False, learners: list[str] 
         f"worker(s), {report.count('unchanged')} unchanged since last graded"
         + (" (use --force to grade them again)" if report.count("unchanged") else "")
         + (f", {report.count('not graded')} with a problem that stops grading" if report.count("not graded") else ""))
-    report.outcomes += _grade_all(layout, todo, pool, budget, add_learners, say)
+    report.outcomes += _grade_all(layout, todo, pool, budget, say)
     report.seconds = time.monotonic() - started
     _keep_record(layout, record, report)
     return report
@@ -151,7 +151,7 @@ def _folders(layout: CourseLayout) -> int:
     return sum(1 for _ in layout.submitted.glob("*/*")) if layout.submitted.is_dir() else 0
 
 
-def _grade_all(layout, todo: list[HandIn], pool: list[_Worker], budget: float, create: bool, say) -> list[Outcome]:
+def _grade_all(layout, todo: list[HandIn], pool: list[_Worker], budget: float, say) -> list[Outcome]:
     if not todo:
         for worker in pool:
             worker.stop()
@@ -177,7 +177,7 @@ def _grade_all(layout, todo: list[HandIn], pool: list[_Worker], budget: float, c
 
     for extra in pool[len(todo):]:
         extra.stop()
-    threads = [threading.Thread(target=_work, args=(layout, worker, jobs, budget, create, done, stopped),
+    threads = [threading.Thread(target=_work, args=(layout, worker, jobs, budget, done, stopped),
                                 daemon=True) for worker in pool[:len(todo)]]
     for t in threads:
         t.start()
@@ -215,10 +215,9 @@ class _Worker:
             self._ready = bool(hello.get("ready"))
         return self._ready
 
-    def grade(self, handin: HandIn, create: bool, budget: float) -> dict | None:
+    def grade(self, handin: HandIn, budget: float) -> dict | None:
         try:
-            self.proc.stdin.write(json.dumps({"lesson": handin.lesson, "learner": handin.learner,
-                                              "create": create}) + "\n")
+            self.proc.stdin.write(json.dumps({"lesson": handin.lesson, "learner": handin.learner}) + "\n")
             self.proc.stdin.flush()
         except (OSError, ValueError):
             return None  # the worker had died while it waited
@@ -245,8 +244,8 @@ class _Worker:
         self.proc.wait()
 
 
-def _work(layout: CourseLayout, worker: _Worker | None, jobs: queue.Queue, budget: float, create: bool,
-          done, stopped: list[str]) -> None:
+def _work(layout: CourseLayout, worker: _Worker | None, jobs: queue.Queue, budget: float, done,
+          stopped: list[str]) -> None:
     try:
         while not stopped:
             try:
@@ -257,7 +256,7 @@ def _work(layout: CourseLayout, worker: _Worker | None, jobs: queue.Queue, budge
             for _attempt in (1, 2):  # a worker that died or a grading that failed of itself: one more try
                 if worker is None:
                     worker = _Worker(layout)
-                result = worker.grade(handin, create, budget) if worker.ready else (
+                result = worker.grade(handin, budget) if worker.ready else (
                     {"unreachable": worker.unreachable} if worker.unreachable else None)
                 seconds = time.monotonic() - started
                 over_budget = seconds >= budget - 0.5

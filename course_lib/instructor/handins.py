@@ -96,8 +96,9 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def find_handins(layout: CourseLayout, known_learners: set[str], add_learners: bool = False) -> list[HandIn]:
-    """Every folder under ``submitted/``, as a hand-in to grade or a problem to report."""
+def find_handins(layout: CourseLayout, known_learners: set[str]) -> list[HandIn]:
+    """Every folder under ``submitted/``, as a hand-in to grade or a problem to report. A learner is
+    who the class list says: a folder's name alone never adds one."""
     lessons = layout.lesson_ids
     found = []
     if not layout.submitted.is_dir():
@@ -130,7 +131,7 @@ def find_handins(layout: CourseLayout, known_learners: set[str], add_learners: b
                                       f"the folder '{one_line(lesson)}' was not graded: {hint}"))
                 continue
             handin = HandIn(learner, lesson, folder)
-            if learner not in known_learners and not add_learners:
+            if learner not in known_learners:
                 handin.note(f"'{learner}' is not in the class list, so it was not graded: if they left the class, "
                             "move the folder out of submitted/; if they are new, add them (course roster import "
                             f"FILE, or: nbgrader db student add {shlex.quote(learner)} --first-name=... "

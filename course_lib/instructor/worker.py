@@ -2,7 +2,7 @@
 
 Run by :mod:`course_lib.instructor.autograding` as ``python -m course_lib.instructor.worker GRADING``
 in its own process group, so that a hand-in over its time budget can be stopped together with the
-kernel it started. Reads one JSON job a line on stdin (``{"lesson", "learner", "create"}``), grades
+kernel it started. Reads one JSON job a line on stdin (``{"lesson", "learner"}``), grades
 it with nbgrader's own API (and so the clean intake of ``grading/nbgrader_config.py``) from the
 folders :func:`.handins.take_in` made in ``grading/.intake/``, checks the result is whole, and
 answers one JSON line: ``ok`` with the points, or the error, and why the gradebook does not answer
@@ -116,7 +116,7 @@ def main() -> int:
         job = json.loads(line)
         lesson, learner = job["lesson"], job["learner"]
         started = time.monotonic()
-        result = api.autograde(lesson, learner, force=True, create=job.get("create", False))
+        result = api.autograde(lesson, learner, force=True, create=False)
         answer = {"ok": bool(result.get("success")), "seconds": round(time.monotonic() - started, 2)}
         try:
             gb.db.expire_all()
