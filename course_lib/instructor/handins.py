@@ -16,6 +16,7 @@ cannot take the place of the real one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -258,19 +259,10 @@ def _changed_cells(data: bytes, release: Path) -> str:
     if not release.is_file():
         return ""
     try:
-        mine = json.loads(data)["cells"]
-        theirs = json.loads(release.read_text(encoding="utf-8"))["cells"]
-    except (ValueError, KeyError, TypeError, RecursionError):
+        a = _cells(json.loads(data)["cells"])
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return "it could not be read"
-
-    def cells(nb) -> dict:
-        return {c.get("id") or str(i): ("".join(c.get("source", "")), json.dumps(c.get("metadata", {}).get("nbgrader"),
-                                                                                sort_keys=True))
-                for i, c in enumerate(nb) if isinstance(c, dict)}
-    try:
-        a, b = cells(mine), cells(theirs)
-    except (TypeError, AttributeError):
-        return "it could not be read"
+    b = _release_cells(release, release.stat().st_mtime_ns)
     parts = []
     if added := len(set(a) - set(b)):
         parts.append(f"{added} cell(s) added")
@@ -281,6 +273,18 @@ def _changed_cells(data: bytes, release: Path) -> str:
         tests = sum(k.startswith("test-") for k in edited)
         parts.append(f"{len(edited)} cell(s) edited" + (f", {tests} of them test cells" if tests else ""))
     return ", ".join(parts)
+
+
+def _cells(cells: list) -> dict:
+    return {c.get("id") or str(i): ("".join(c.get("source", "")), json.dumps(c.get("metadata", {}).get("nbgrader"),
+                                                                            sort_keys=True))
+            for i, c in enumerate(cells) if isinstance(c, dict)}
+
+
+@functools.lru_cache(maxsize=32)
+def _release_cells(path: Path, _changed: int) -> dict:
+    """The release's cells, read once per lesson for a whole class."""
+    return _cells(json.loads(path.read_text(encoding="utf-8"))["cells"])
 
 
 def _timestamp(raw: bytes) -> str:
