@@ -172,8 +172,9 @@ def _grade_all(layout, todo: list[HandIn], pool: list[_Worker], budget: float, s
             left = per * (total - n)
             eta = f" · about {left:.0f} s left" if total > n else ""
             score = f": {outcome.detail}" if outcome.detail else ""
-            say(f"[{n}/{total}] {outcome.handin.learner} · {outcome.handin.lesson} {outcome.status}{score} "
-                f"({outcome.seconds:.1f} s){eta}")
+            with contextlib.suppress(OSError):  # output gone (piped to head, a closed terminal): grading goes on
+                say(f"[{n}/{total}] {outcome.handin.learner} · {outcome.handin.lesson} {outcome.status}{score} "
+                    f"({outcome.seconds:.1f} s){eta}")
 
     for extra in pool[len(todo):]:
         extra.stop()

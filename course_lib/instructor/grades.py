@@ -86,62 +86,62 @@ def _record_for(record: dict, learner: str, lesson: str) -> tuple[dict, list[str
 
 
 def grade_rows(layout: CourseLayout) -> list[dict]:
-    from nbgrader.api import MissingEntry
-
     record = read_record(layout)
     rows = []
     with gradebook.gradebook(layout) as gb:
-        given = released(layout, gb)
-        lessons = [lid for lid in layout.lesson_ids if lid in {a.name for a in gb.assignments}]
-        assignments = {lid: gb.find_assignment(lid) for lid in lessons}
-        maxima = {lid: _maxima(a) for lid, a in assignments.items()}
+        given = set(released(layout, gb))
+        names = {a.name for a in gb.assignments}
+        assignments = {lid: gb.find_assignment(lid) for lid in layout.lesson_ids if lid in names}
         for person in sorted(gb.students, key=lambda s: s.id):
-            mine = []
-            for lid in lessons:
-                rec, problems, suspicious = _record_for(record, person.id, lid)
-                auto_max, manual_max = maxima[lid]
-                row = {"learner_id": person.id, "lesson": lid, "first_name": person.first_name or "",
-                       "last_name": person.last_name or "", "email": person.email or "",
-                       "due_utc": _date(assignments[lid].duedate), "auto_score": "", "manual_score": "",
-                       "score": "", "handed_in_utc": _date(rec.get("handed_in")), "hours_late": ""}
-                try:
-                    sub = gb.find_submission(lid, person.id)
-                except MissingEntry:
-                    sub = None
-                why = unclean(layout, person.id, lid) if sub is not None else ""
-                if lid not in given:
-                    row.update(status="not released")
-                elif rec.get("status") in ("failed", "not graded"):
-                    row.update(status=rec["status"])
-                elif sub is None:
-                    row.update(status="not handed in", score="0")
-                elif why:
-                    row.update(status="grade not trusted: autograde again")
-                    problems.insert(0, f"NOT TRUSTED: {why}; run course autograde --learner "
-                                       f"{shlex.quote(person.id)} --lesson {lid}")
-                else:
-                    auto, manual, cells = gradebook.points(sub)
-                    manual_done = all(g.manual_score is not None for g in cells)
-                    late = sub.total_seconds_late
-                    row.update(status="needs manual grading" if sub.needs_manual_grade else "graded",
-                               auto_score=_points(auto), manual_score=_points(manual) if manual_done else "",
-                               score=_points(sub.score), handed_in_utc=_date(sub.timestamp) or row["handed_in_utc"],
-                               hours_late=_points(late / 3600) if late else "")
-                if suspicious and not why:
-                    graded = row["status"] in ("graded", "needs manual grading")
-                    problems.insert(0, "SUSPICIOUS: look at this hand-in"
-                                    + (" (its grade used only the saved answers)" if graded else ""))
-                counted = lid in given
-                row.update(auto_max=_points(auto_max) if counted else "",
-                           manual_max=_points(manual_max) if counted else "",
-                           max_score=_points(auto_max + manual_max) if counted else "", problems="; ".join(problems))
-                mine.append(row)
+            mine = [_row(layout, gb, person, a, lid in given, record) for lid, a in assignments.items()]
             total = sum(float(r["score"] or 0) for r in mine)
             most = sum(float(r["max_score"] or 0) for r in mine)
             for row in mine:
                 row.update(learner_total=_points(total), learner_max=_points(most))
             rows += mine
     return rows
+
+
+def _row(layout: CourseLayout, gb, person, assignment, given: bool, record: dict) -> dict:
+    """One learner's row for one lesson: a number only for a grade that can be trusted."""
+    from nbgrader.api import MissingEntry
+
+    lid = assignment.name
+    rec, problems, suspicious = _record_for(record, person.id, lid)
+    row = {"learner_id": person.id, "lesson": lid, "first_name": person.first_name or "",
+           "last_name": person.last_name or "", "email": person.email or "", "due_utc": _date(assignment.duedate),
+           "auto_score": "", "manual_score": "", "score": "", "handed_in_utc": _date(rec.get("handed_in")),
+           "hours_late": ""}
+    try:
+        sub = gb.find_submission(lid, person.id)
+    except MissingEntry:
+        sub = None
+    why = unclean(layout, person.id, lid) if sub is not None else ""
+    if not given:
+        row.update(status="not released")
+    elif rec.get("status") in ("failed", "not graded"):
+        row.update(status=rec["status"])
+    elif sub is None:
+        row.update(status="not handed in", score="0")
+    elif why:
+        row.update(status="grade not trusted: autograde again")
+        problems.insert(0, f"NOT TRUSTED: {why}; run course autograde --learner {shlex.quote(person.id)} "
+                           f"--lesson {lid}")
+    else:
+        auto, manual, cells = gradebook.points(sub)
+        late = sub.total_seconds_late
+        row.update(status="needs manual grading" if sub.needs_manual_grade else "graded", auto_score=_points(auto),
+                   manual_score=_points(manual) if all(g.manual_score is not None for g in cells) else "",
+                   score=_points(sub.score), handed_in_utc=_date(sub.timestamp) or row["handed_in_utc"],
+                   hours_late=_points(late / 3600) if late else "")
+    if suspicious and not why:
+        graded = row["status"] in ("graded", "needs manual grading")
+        problems.insert(0, "SUSPICIOUS: look at this hand-in" + (" (its grade used only the saved answers)"
+                                                                  if graded else ""))
+    auto_max, manual_max = _maxima(assignment)
+    row.update(auto_max=_points(auto_max) if given else "", manual_max=_points(manual_max) if given else "",
+               max_score=_points(auto_max + manual_max) if given else "", problems="; ".join(problems))
+    return row
 
 
 def _maxima(assignment) -> tuple[float, float]:
