@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import instructor
 from .instructor import CommandError, find_course
+from .instructor.handins import one_line
 from .web import MAX_KERNELS
 
 
@@ -30,12 +31,19 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--workers", type=int, default=None,
                        help="hand-ins graded at once (default: two per core, at most 16)")
     grade.add_argument("--time-budget", type=float, default=60.0, help="seconds one hand-in may take (default 60)")
-    grade.add_argument("--add-learners", action="store_true",
-                       help="grade folders of learners who are not in the class list, adding them to it")
     fb = sub.add_parser("feedback", help="write feedback pages to grading/feedback/ (nbgrader)")
     fb.add_argument("--lesson", action="append", help="only this lesson")
     grades = sub.add_parser("grades", help="export grades as CSV, one row per learner and lesson")
     grades.add_argument("--out", type=Path, default=None, help="default: grading/grades.csv")
+    roster = sub.add_parser("roster", help="the class list").add_subparsers(dest="roster", required=True)
+    imp = roster.add_parser("import", help="check a CSV class list (id,first_name,last_name,email) and, if it has "
+                                           "no problems, write it to the gradebook")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--check", action="store_true", help="only check the file and say what would change")
+    book = sub.add_parser("gradebook", help="the gradebook").add_subparsers(dest="gradebook", required=True)
+    move = book.add_parser("move-to", help="copy the gradebook (and the record of hand-ins) to an empty one, "
+                                           "e.g. on PostgreSQL")
+    move.add_argument("url", help="postgresql+psycopg://user:password@host/database")
     ws = sub.add_parser("workspace", help="make or update the learner workspace from the self-paced edition")
     ws.add_argument("--dir", type=Path, default=None, help="default: workspace/")
     start = sub.add_parser("start", help="build, update the workspace, and open the learner's JupyterLab on it")
@@ -112,8 +120,7 @@ def _release(args) -> int:
 
 def _autograde(args) -> int:
     report = instructor.autograde(find_course(args.root), force=args.force, learners=args.learner,
-                                  lessons=args.lesson, workers=args.workers, budget=args.time_budget,
-                                  add_learners=args.add_learners)
+                                  lessons=args.lesson, workers=args.workers, budget=args.time_budget)
     graded, failed = report.count("graded"), report.count("failed") + report.count("not graded")
     print(f"Done in {report.seconds:.0f} s: {graded} graded, {report.count('unchanged')} unchanged, "
           f"{failed} not graded.")
@@ -122,7 +129,7 @@ def _autograde(args) -> int:
         for o in report.problems:
             flag = " [suspicious]" if o.handin.suspicious else ""
             for problem in o.handin.problems:
-                print(f"- {o.handin.learner} · {o.handin.lesson}{flag}: {problem}")
+                print(f"- {one_line(o.handin.learner, 40)} · {o.handin.lesson}{flag}: {problem}")
     return 2 if failed else 0
 
 
@@ -135,8 +142,22 @@ def _feedback(args) -> int:
 
 def _grades(args) -> int:
     layout = find_course(args.root)
-    long, wide, n = instructor.export_grades(layout, args.out)
-    print(f"Wrote {n} row(s) to {long} and one row per learner to {wide}")
+    out = instructor.export_grades(layout, args.out)
+    print(f"Wrote {out.rows} row(s) to {out.grades} and one row per learner to {out.by_learner}")
+    if out.left_out:
+        print(f"Hand-ins of {len(out.left_out)} folder(s) not in the class list are not in them: "
+              + ", ".join(one_line(n, 30) for n in out.left_out[:10]) + " (course autograde says why)")
+    for warning in out.warnings:
+        print(f"Warning: {warning}")
+    return 0
+
+
+def _roster(args) -> int:
+    return 0 if instructor.import_class_list(find_course(args.root), args.file, write=not args.check) else 1
+
+
+def _gradebook(args) -> int:
+    instructor.move_gradebook(find_course(args.root), args.url)
     return 0
 
 
@@ -180,8 +201,8 @@ def _view(args) -> int:
 
 
 COMMANDS = {"check": _check, "report": _report, "readme": _readme, "build": _build, "release": _release,
-            "autograde": _autograde, "feedback": _feedback, "grades": _grades, "workspace": _workspace, "start": _start,
-            "view": _view}
+            "autograde": _autograde, "feedback": _feedback, "grades": _grades, "roster": _roster,
+            "gradebook": _gradebook, "workspace": _workspace, "start": _start, "view": _view}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,7 +24,7 @@ from . import modes, render, views
 from .content import LessonContent, load_lesson
 from .layout import ALT_TEXT_FILE, ANSWERS_FILE, find_layout
 from .modes import Mode
-from .questions import Reflection
+from .questions import MAX_REFLECTION_CHARS, Reflection
 from .reader import LessonError
 from .scenarios import ScenarioPlayer
 from .store import CHECKED_LESSON, ResponseStore
@@ -248,13 +248,21 @@ class Lesson:
 
 
 def _written(r: Reflection, store: ResponseStore) -> str:
-    """What the learner wrote, for the grader (formgrader) and the learner's feedback: escaped and
-    wrapped, never cut off."""
-    text = r.saved_in(store)
+    """What the learner wrote, for the grader (formgrader) and the learner's feedback: shown as
+    written and wrapped. A reflection longer than its box takes (the file was edited by hand) is
+    shown to its limit, saying so, never dropped."""
+    raw = store.get(r.store_key)
+    note = ""
+    if isinstance(raw, str) and len(raw.strip()) > MAX_REFLECTION_CHARS:
+        note = (f"<p><em>The reflection saved is {len(raw.strip()):,} characters long, more than the "
+                f"{MAX_REFLECTION_CHARS:,} its box takes; its first {MAX_REFLECTION_CHARS:,} are shown.</em></p>")
+        raw = raw.strip()[:MAX_REFLECTION_CHARS]
+    text = Reflection.answer_from(raw)
     if text is None:
         body = "<p><em>No reflection was saved.</em></p>"
     else:
-        body = f"<div style='white-space:pre-wrap;overflow-wrap:anywhere;max-width:48rem'>{escape(text)}</div>"
+        body = (f"{note}<div style='white-space:pre-wrap;overflow-wrap:anywhere;max-width:48rem'>"
+                f"{render.learner_text(text)}</div>")
     return (f"<div class='course-written'><h3>Reflection</h3>{render.md(r.prompt)}"
             f"<p><strong>The answer written:</strong></p>{body}</div>")
 

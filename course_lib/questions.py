@@ -380,6 +380,7 @@ class Reflection:
     rubric: tuple[str, ...] | None = None  # what a strong answer includes, one criterion a line
 
     withheld_fields: ClassVar[tuple[str, ...]] = ("rubric",)
+    SECTION: ClassVar[str] = "reflections"  # of the answers file
 
     @staticmethod
     def read(r: Reader, rid: str, keys: bool) -> Reflection:
@@ -404,7 +405,12 @@ class Reflection:
 
     @property
     def store_key(self) -> str:
-        return entry_key("reflections", self.id)
+        return entry_key(self.SECTION, self.id)
+
+    @classmethod
+    def is_store_key(cls, key: str) -> bool:
+        """Is ``key`` (from an answers file) a reflection's? The grader's checks read the file whole."""
+        return key.startswith(entry_key(cls.SECTION, ""))
 
     @classmethod
     def answer_from(cls, value: object) -> str | None:

@@ -9,6 +9,7 @@ their backgrounds, and right/wrong is never shown by colour alone (each line als
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from html import escape
 from importlib.resources import files
@@ -148,3 +149,12 @@ def number(n: int) -> str:
 def plain(text: str) -> str:
     """Lesson Markdown as one line of plain text (for printed output)."""
     return " ".join(text.replace("**", "").replace("*", "").split())
+
+
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def learner_text(text: str) -> str:
+    """Text a learner typed, as HTML that shows it as written: escaped, and without direction
+    controls (a right-to-left override would make a reflection read backwards to its grader)."""
+    return escape(_DIRECTION.sub("", text))

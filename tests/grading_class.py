@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def make_class(layout: CourseLayout, all_lessons: bool = True) -> Class:
 
     # folders a real class produces by mistake: a copy's name, and a mistyped learner
     quick_hand_in(layout, "part", lid, right, folder_name=f"{lid} (1)")
-    c.problems[("part", lid)] = "did you mean"
+    c.problems[("part", lid)] = "looks like a copy of"
     quick_hand_in(layout, "adaa", lid, right)
     c.problems[("adaa", lid)] = "not in the class list"
     return c
@@ -183,3 +184,29 @@ def scores(layout: CourseLayout) -> dict[tuple[str, str], float]:
 
     with gradebook(layout) as gb:
         return {(s.student.id, s.assignment.name): points(s)[0] for a in gb.assignments for s in a.submissions}
+
+
+@contextmanager
+def formgrader(layout: CourseLayout, log: Path):
+    """nbgrader's Formgrader in a real Jupyter server started in ``grading/``, as an instructor
+    starts it there; yields the server's base URL."""
+    import subprocess
+    import sys
+
+    from conftest import free_port, stop
+    from webtools import wait_for_http
+
+    from course_lib.publish.nbgrader import nbgrader_env
+
+    port = free_port()
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "jupyter", "server", f"--port={port}", "--ip=127.0.0.1",
+                                   "--IdentityProvider.token=", "--ServerApp.password=", "--no-browser",
+                                   "--allow-root", f"--ServerApp.root_dir={layout.grading}"],
+                                  cwd=layout.grading, env=nbgrader_env(), stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(url + "/formgrader/", server, log)
+        yield url
+    finally:
+        stop(server)

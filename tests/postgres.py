@@ -15,6 +15,13 @@ from pathlib import Path
 import pytest
 from conftest import free_port
 
+_STOP = {}  # url -> how to stop its server
+
+
+def stop_server(url: str) -> None:
+    """Stop the server of ``url`` now, as a crash or an administrator would (it stays stopped)."""
+    _STOP[url]()
+
 
 def _bin() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
@@ -53,9 +60,22 @@ def postgres_server():
     log = folder / "postgres.log"
     run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
         f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets}", "start")
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/ot_course"
+    _STOP[url] = lambda: run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop", check=False)
     try:
         run(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "ot_course")
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/ot_course"
+        yield url
     finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop", check=False)
+        _STOP.pop(url)()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_database(url: str, name: str) -> str:
+    """Another empty database on the same server as ``url``; returns its URL."""
+    import psycopg
+
+    server = url.rsplit("/", 1)[0]
+    with psycopg.connect(server.replace("postgresql+psycopg://", "postgresql://") + "/postgres",
+                         autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"

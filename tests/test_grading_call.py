@@ -65,3 +65,13 @@ def test_grading_mode_shows_no_widgets_and_shows_the_reflection_escaped(sample):
     html = graded.reflection("think").data
     assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
     assert "pre-wrap" in html  # long text wraps; nothing is cut off
+
+
+def test_the_grader_sees_a_reflection_as_written_never_reversed_or_dropped(sample):
+    store = course_lib.open_lesson(sample).store
+    store.save("reflections/think", "I agree \u202eyllaer ton\u202c with the plan.")
+    html = course_lib.open_lesson(sample, mode="grade").reflection("think").data
+    assert "I agree yllaer ton with the plan." in html and "\u202e" not in html  # no right-to-left override
+    store.save("reflections/think", "word " * 1200 + "end")  # 6,003 characters: the box stops at 5,000
+    html = course_lib.open_lesson(sample, mode="grade").reflection("think").data
+    assert "No reflection was saved" not in html and "6,003 characters long" in html and "word word" in html

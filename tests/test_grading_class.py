@@ -7,13 +7,13 @@ underneath, on every core), and checked for its score or its reported problem.""
 from __future__ import annotations
 
 import csv
-import json
 
 import pytest
 from conftest import copy_course
-from grading_class import LEARNERS, STAMP, make_class, quick_hand_in, scores
+from grading_class import LEARNERS, STAMP, formgrader, make_class, quick_hand_in, scores
 
 from course_lib import instructor
+from course_lib.instructor.autograding import read_record
 from course_lib.layout import CourseLayout
 
 pytestmark = pytest.mark.slow
@@ -50,7 +50,8 @@ def test_each_problem_is_named_per_learner_and_lesson_with_a_next_step(graded):
     for key, words in cls.problems.items():
         assert words in said.get(key, ""), (key, said.get(key))
     lid = cls.layout.lesson_ids[0]
-    assert "Rename the folder" in said[("part", lid)]
+    assert "move this one out of submitted/" in said[("part", lid)]
+    assert "rename the folder to" not in " ".join(said.values()).lower()  # never to another learner's id
     assert said[("ada", lid)] == ""
     suspicious = {(o.handin.learner, o.handin.lesson) for o in report.outcomes if o.handin.suspicious}
     assert {("cheat", lid), ("shadow", lid), ("linker", lid), ("forger", lid)} <= suspicious
@@ -74,19 +75,27 @@ def test_the_csv_has_totals_maxima_points_apart_status_problems_and_the_time_han
     lid = cls.layout.lesson_ids[0]
     by = {(r["learner_id"], r["lesson"]): r for r in rows}
     ada = by[("ada", lid)]
-    assert ada["status"] == "needs manual grading" and ada["handed_in"] == STAMP
+    assert ada["status"] == "needs manual grading" and ada["handed_in_utc"] == STAMP[:19]  # a date a sheet reads
     assert float(ada["auto_score"]) == float(ada["auto_max"]) > 0 and ada["manual_score"] == ""
     assert float(ada["max_score"]) == float(ada["auto_max"]) + float(ada["manual_max"])
     assert all(r["max_score"] for r in rows)  # a lesson not handed in shows its maximum too
     assert float(ada["learner_total"]) == sum(float(r["score"] or 0) for r in rows if r["learner_id"] == "ada")
     assert by[("cheat", lid)]["problems"].startswith("SUSPICIOUS")
     assert by[("cheat", lid)]["last_name"] == "Smith, Jr." and by[("part", lid)]["first_name"] == "Zoë"
-    assert by[("adaa", lid)]["status"] == "not graded" and "class list" in by[("adaa", lid)]["problems"]
+    assert not any(r["learner_id"] == "adaa" for r in rows)  # not in the class list: said by autograde, not a row
+    part = by[("part", lid)]  # a stray copy of the lesson beside the real hand-in hides nothing
+    assert part["status"] == "needs manual grading" and float(part["auto_score"]) == pytest.approx(
+        cls.expected[("part", lid)], abs=0.01) and "copy of" in part["problems"]
     assert by[("blank", cls.layout.lesson_ids[-1])]["status"] in ("needs manual grading", "graded")
     assert by[("cheat", cls.layout.lesson_ids[-1])]["status"] == "not handed in"
     with cls.layout.grades_csv.with_name("grades-by-learner.csv").open(encoding="utf-8-sig", newline="") as f:
         wide = {r["learner_id"]: r for r in csv.DictReader(f)}
     assert set(LEARNERS) <= set(wide) and float(wide["ada"]["total"]) == float(ada["learner_total"])
+    assert wide["cheat"]["lessons_with_problems"] == "1"  # a count, under a name that says so
+    from course_lib.publish.nbgrader import run_nbgrader
+
+    run_nbgrader(cls.layout, "export", "--to=by-nbgrader.csv")  # nbgrader's own door writes the same file
+    assert (cls.layout.grading / "by-nbgrader.csv").read_bytes() == cls.layout.grades_csv.read_bytes()
 
 
 def test_feedback_a_parent_can_read_and_nothing_the_learner_should_not_see(graded):
@@ -165,46 +174,28 @@ def test_a_hand_in_over_its_time_budget_is_stopped_reported_and_the_others_still
     assert all("time budget" in " ".join(o.handin.problems) for o in report.outcomes)
     report = instructor.autograde(small, say=lambda _l: None)  # the default budget
     assert report.count("graded") == 2
-    record = json.loads((small.grading / "handins.json").read_text())
-    assert {r["status"] for r in record.values()} == {"graded"}
+    assert {r["status"] for r in read_record(small).values()} == {"graded"}
 
 
 @pytest.mark.browser
 def test_in_formgrader_the_reflection_and_the_rubric_read_without_sideways_scrolling(graded, browser, tmp_path):
     """The grader's view (nbgrader's formgrader, in a real Jupyter server): the learner's long
     reflection wraps, and the rubric stands beside it."""
-    import subprocess
-    import sys
-
-    from conftest import free_port, stop
-    from webtools import wait_for_http
-
     from course_lib.instructor.gradebook import gradebook
-    from course_lib.publish.nbgrader import nbgrader_env
 
     cls, _report, _lines = graded
     lid = cls.layout.lesson_ids[0]
     with gradebook(cls.layout) as gb:
         submission = gb.find_submission_notebook(lid, lid, "part").id
-    port = free_port()
-    with (tmp_path / "server.log").open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "jupyter", "server", f"--port={port}", "--ip=127.0.0.1",
-                                   "--IdentityProvider.token=", "--ServerApp.password=", "--no-browser",
-                                   "--allow-root", f"--ServerApp.root_dir={cls.layout.grading}"],
-                                  cwd=cls.layout.grading, env=nbgrader_env(), stdout=log, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}/formgrader/submissions/{submission}/"
-        wait_for_http(url, server, tmp_path / "server.log")
+    with formgrader(cls.layout, tmp_path / "server.log") as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(url, timeout=60_000)
+        page.goto(f"{base}/formgrader/submissions/{submission}/", timeout=60_000)
         page.get_by_text("The answer written").first.wait_for(timeout=60_000)
         assert page.get_by_text("Rubric for the grader").first.is_visible()
         written = page.locator(".course-written").first
         assert written.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         assert "long long long" in written.inner_text()
-    finally:
-        stop(server)
 
 
 def _kill_grading_workers() -> int:
@@ -271,3 +262,39 @@ def test_a_gradebook_busy_with_another_writer_makes_grading_wait_not_fail(graded
     assert report.seconds > 14  # it waited for the other writer, then wrote
     instructor.export_grades(cls.layout)
     assert scores(cls.layout)[("ada", lid)] == pytest.approx(cls.expected[("ada", lid)], abs=0.01)
+
+
+def test_the_grades_count_only_released_lessons_read_as_dates_and_hold_no_formula(small):
+    from datetime import datetime
+
+    from learners import answer_key
+
+    from course_lib.instructor.gradebook import gradebook
+
+    lid = small.lesson_ids[0]
+    formula = '=HYPERLINK("http:"&CHAR(47)&CHAR(47)&"evil.example";"Open grade")'
+    with gradebook(small) as gb:  # nbgrader's own roster import takes such an id
+        gb.update_or_create_student(formula, first_name="=1+1", last_name="-2")
+        gb.find_assignment(lid).duedate = datetime(2026, 11, 19, 10, 15)  # a day before the hand-in (UTC)
+        gb.db.commit()
+    keys = answer_key(small.lesson(lid))
+    quick_hand_in(small, "ada", lid, {q: k for q, (k, _p) in keys.items()})
+    instructor.autograde(small, say=lambda _l: None)
+    out = instructor.export_grades(small)
+    with small.grades_csv.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    by = {(r["learner_id"], r["lesson"]): r for r in rows}
+    ada = by[("ada", lid)]
+    assert ada["handed_in_utc"] == "2026-11-20 10:15:00" and ada["due_utc"] == "2026-11-19 10:15:00"
+    assert ada["hours_late"] == "24"
+    later = by[("ada", small.lesson_ids[1])]
+    assert later["status"] == "not released" and later["max_score"] == "" and later["score"] == ""
+    assert ada["learner_max"] == ada["max_score"]  # a perfect learner is not 18 of 91
+    assert float(ada["learner_total"]) == sum(p for _k, p in keys.values())
+    assert by[("bo", lid)]["status"] == "not handed in" and by[("bo", lid)]["score"] == "0"
+    hostile = [r for r in rows if "HYPERLINK" in r["learner_id"]]
+    assert hostile and all(r["learner_id"].startswith("'=") and r["first_name"] == "'=1+1"
+                           and r["last_name"] == "'-2" for r in hostile)
+    with out.by_learner.open(encoding="utf-8-sig", newline="") as f:
+        wide = {r["learner_id"]: r for r in csv.DictReader(f)}
+    assert wide["ada"][small.lesson_ids[1]] == "not released" and wide["'" + formula]["first_name"] == "'=1+1"

@@ -1,6 +1,8 @@
 """The whole class workflow through nbgrader's own exchange, on a temporary exchange folder:
 release → fetch → answer → submit → collect → autograde → feedback → return → fetch feedback.
-Learners fetch the course pages (home, glossary, tools) the same way as the lessons."""
+Learners fetch the course pages (home, glossary, tools) the same way as the lessons. A hand-in
+made in someone else's name stays in the exchange; a second hand-in replaces the first; feedback
+waits for the due date, and a hand-in copied in by hand does not stop the others' feedback."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_course
+from grading_class import quick_hand_in, write_answers
 from learners import answer_key, answering, run_notebook
 
 from course_lib import instructor
 from course_lib.content import load_lesson
 from course_lib.layout import COURSE_HOME, CourseLayout
-from course_lib.publish.nbgrader import nbgrader_env, run_nbgrader
+from course_lib.publish.nbgrader import NbgraderError, nbgrader_env, run_nbgrader
 
 pytestmark = pytest.mark.slow
 COURSE = "ot-in-special-education"
@@ -62,14 +65,31 @@ def test_a_class_works_through_nbgraders_exchange_from_release_to_returned_feedb
     run_notebook(fetched / f"{lid}.ipynb", answering({q: k for q, (k, _p) in keys.items()}, "Lunch and recess.", rid))
     assert (fetched / "my-answers.json").is_file()
     learner_runs(home, "submit", lid, exchange=exchange)
+    run_nbgrader(layout, "db", "student", "add", "mallory")
+    learner_runs(home, "submit", lid, "--student=mallory", exchange=exchange)  # in another learner's name
 
-    run_nbgrader(layout, "collect", lid, f"--Exchange.root={exchange}")
+    log = run_nbgrader(layout, "collect", lid, f"--Exchange.root={exchange}")
     collected = layout.submitted / learner / lid
     assert (collected / "my-answers.json").is_file() and (collected / "timestamp.txt").is_file()
+    assert not (layout.submitted / "mallory").exists() and "handed in as 'mallory' by the account" in log
+
+    write_answers(fetched, lid, {q: k for q, (k, _p) in keys.items()})  # answers again, and hands in again
+    learner_runs(home, "submit", lid, exchange=exchange)
+    run_nbgrader(layout, "collect", lid, f"--Exchange.root={exchange}")  # the README's step: the newer one
+    assert (collected / "my-answers.json").read_bytes() == (fetched / "my-answers.json").read_bytes()
+
+    run_nbgrader(layout, "db", "student", "add", "posted")
+    quick_hand_in(layout, "posted", lid, {})  # copied in by hand: no submission_secret.txt
     report = instructor.autograde(layout, say=lambda _line: None)
-    assert report.count("graded") == 1 and not report.problems
-    instructor.feedback(layout)
-    run_nbgrader(layout, "release_feedback", lid, f"--Exchange.root={exchange}")
+    assert report.count("graded") == 2 and not any(o.handin.problems for o in report.outcomes
+                                                   if o.handin.learner == learner)
+    instructor.feedback(layout, say=lambda _line: None)
+    run_nbgrader(layout, "db", "assignment", "add", lid, "--duedate=2999-01-01 00:00:00 UTC")
+    with pytest.raises(NbgraderError, match="held until the lesson's due date"):
+        run_nbgrader(layout, "release_feedback", lid, f"--Exchange.root={exchange}")
+    log = run_nbgrader(layout, "release_feedback", lid, f"--Exchange.root={exchange}",
+                       "--CourseReleaseFeedback.before_due_date=True")
+    assert "Not released through the exchange" in log and "posted" in log  # named, for the instructor
 
     learner_runs(home, "fetch_feedback", lid, exchange=exchange)
     pages_back = list((fetched / "feedback").rglob("*.html"))

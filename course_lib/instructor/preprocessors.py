@@ -1,20 +1,46 @@
 """What nbgrader's feedback command uses of the course's: the exporter that writes a parent's
-feedback page, and a preprocessor it needs.
+feedback page, and a preprocessor it needs (``c.GenerateFeedback`` in ``grading/nbgrader_config.py``,
+so ``nbgrader generate_feedback``, Formgrader's buttons and ``course feedback`` make the same page).
 
 ``FeedbackExporter`` is nbgrader's HTML exporter under another name, so that the course's
-template is set for feedback pages alone (``c.FeedbackExporter.template_name`` in
-``grading/nbgrader_config.py``): formgrader's own pages keep nbgrader's templates.
+template is set for feedback pages alone: Formgrader's own pages keep nbgrader's templates.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nbconvert.exporters import HTMLExporter
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets.config import Config
+
+from .intake import SECRET, TIMESTAMP, prune
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 class FeedbackExporter(HTMLExporter):
-    """The exporter of ``nbgrader generate_feedback`` (``c.GenerateFeedback.exporter_class``)."""
+    """The exporter of ``nbgrader generate_feedback`` (``c.GenerateFeedback.exporter_class``).
+
+    nbgrader copies every file of the graded folder beside the page, the lesson's data (with its
+    keys) included; only what ``release_feedback`` reads stays there."""
+
+    def __init__(self, config=None, **kwargs):
+        # as configuration, not defaults: nbgrader configures HTMLExporter (its own feedback template),
+        # which would outrank a subclass's defaults; this class's own section outranks it
+        ours = Config()
+        ours.merge(config or Config())
+        ours.merge(Config({"FeedbackExporter": {"template_name": "course_feedback",
+                                                "extra_template_basedirs": [str(TEMPLATES)]}}))
+        super().__init__(config=ours, **kwargs)
+
+    def from_filename(self, filename, resources=None, **kw):
+        coursedir = self.parent.coursedir
+        info = resources["nbgrader"]
+        folder = Path(coursedir.format_path(coursedir.feedback_directory, info["student"], info["assignment"]))
+        prune(folder, {TIMESTAMP, SECRET} | {p.name for p in folder.glob("*.html")})  # pages of other notebooks
+        return super().from_filename(filename, resources, **kw)
 
 
 class MarkPersonGraded(NbGraderPreprocessor):
