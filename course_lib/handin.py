@@ -86,8 +86,8 @@ class HandIn(views.Element):
             return
         intro = views.html("<p style='margin:0.2em 0'><strong>Hand in this lesson</strong>: your instructor "
                            "grades it and sends you feedback. Your answers are saved as you go.</p>")
-        self.widget = views.card([intro, self.status, w.HBox([self.go, self.look], layout=views.ROW)],
-                                 "course-handin")
+        self.row = w.HBox([self.go], layout=views.ROW)
+        self.widget = views.card([intro, self.status, self.row], "course-handin")
         self.show()
 
     def show(self, note: str = "") -> None:
@@ -111,7 +111,8 @@ class HandIn(views.Element):
             parts.append(render.message("warn", f"You have saved answers to {saved} of {total} questions."))
         self.status.value = "".join(parts)
         self.go.description = self.go.tooltip = ("Hand in again" if times else "Hand in this lesson to my instructor")
-        self.look.layout.display = None if times and page is None else "none"
+        # (buttons share one layout object: one is shown or hidden by being in the row, never by its layout)
+        self.row.children = [self.go, self.look] if times and page is None else [self.go]
 
     def hand_in(self) -> None:
         self.go.disabled = True

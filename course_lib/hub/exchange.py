@@ -21,6 +21,8 @@ import os
 from pathlib import Path
 
 log = logging.getLogger("course.exchange")
+QUIET = logging.getLogger("course.exchange.nbgrader")  # nbgrader lists every lesson at each look: kept out of the log
+QUIET.setLevel(logging.WARNING)
 
 
 class HandInError(RuntimeError):
@@ -30,13 +32,13 @@ class HandInError(RuntimeError):
 def learner_config(root: Path):
     """nbgrader's settings for the learner whose course folder is ``root``."""
     from jupyter_core.paths import jupyter_config_path
-    from nbgrader.apps import NbGrader
     from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
 
-    app = NbGrader()
-    app.config_file_paths = [str(root), *jupyter_config_path()]
-    app.load_config_file()
-    config = Config(app.config)
+    config = Config()
+    for folder in reversed([str(root), *jupyter_config_path()]):  # the first one wins, as nbgrader reads them
+        if os.path.isfile(os.path.join(folder, "nbgrader_config.py")):
+            config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
     if course := os.environ.get("COURSE_HUB_COURSE"):
         config.CourseDirectory.course_id = course
     if exchange := os.environ.get("COURSE_HUB_EXCHANGE"):
@@ -61,7 +63,8 @@ def _exchange(kind: str, root: Path, lesson: str | None = None, **settings):
     if lesson is not None:
         coursedir.assignment_id = lesson
     factory = ExchangeFactory(config=config)
-    return getattr(factory, kind)(coursedir=coursedir, authenticator=Authenticator(config=config), config=config)
+    return getattr(factory, kind)(coursedir=coursedir, authenticator=Authenticator(config=config), config=config,
+                                  log=QUIET)
 
 
 def released(root: Path) -> list[str]:
