@@ -17,6 +17,7 @@ from conftest import copy_course, free_port
 from hubtools import PASSWORD, Person, account_of, answers_code, as_root, remove_accounts, start_hub
 from learners import answer_key, wrong_answer
 from playwright.sync_api import expect
+from webtools import NAVIGATION, fetch
 
 from course_lib.content import load_lesson
 from course_lib.layout import CourseLayout
@@ -83,7 +84,8 @@ def _press(person: Person, action: str, lesson: str = LESSON) -> str:
     xsrf = re.search(r"name='_xsrf' value='([^']+)'", page.text).group(1)
     done = person.web.post(f"{person.hub.url}/services/{COHORT}/course/class", timeout=900,
                            data={"_xsrf": xsrf, "action": action, "lesson": lesson})
-    assert done.status_code == 200 and "Done." in done.text, done.text[-3000:]
+    said = re.search(r"<div role='status'.*?</div>", done.text, re.S)
+    assert done.status_code == 200 and "Done." in done.text, said.group(0)[-4000:] if said else done.text[-3000:]
     return done.text
 
 
@@ -175,7 +177,7 @@ def test_a_class_hands_in_by_button_and_each_learner_gets_their_own_feedback(hub
         page.get_by_role("button", name="Look for feedback").click()
         feedback = page.locator(OPEN).get_by_text("Your instructor has returned feedback.")
         expect(feedback).to_be_visible(timeout=60_000)
-        expect(page.locator(OPEN).get_by_text(re.compile(rf"Your score: {total:g} of"))).to_be_visible()
+        expect(page.locator(OPEN).get_by_text(re.compile(rf"Your score: {total:g} of")).first).to_be_visible()
     except BaseException:
         page.screenshot(path=str(tmp_path / "hub-learner.png"), full_page=True)
         print(f"screenshot: {tmp_path / 'hub-learner.png'}")
@@ -229,7 +231,7 @@ def test_a_second_cohort_stays_apart_and_the_instructor_sees_both(hub):
 
 def test_names_that_are_not_on_the_class_list_or_not_safe_get_nothing_even_in_a_flood(hub):
     before = {a.pw_name for a in __import__("pwd").getpwall()}
-    for name in ("Ana Díaz", "../etc", "ZOË", "ana/../ben", "root", "x" * 40, "gus\n", " "):
+    for name in ("Ana Díaz", "../etc", "ZOË", "ana/../ben", "root", "x" * 40, "ana\n;id", " "):
         person = Person(hub, name)
         assert person.login.status_code == 403 and "not on the class list" in person.login.text, name
     flood = [Person(hub, f"made-up-{i}") for i in range(60)]
@@ -249,29 +251,22 @@ def test_past_the_cap_a_learner_sees_the_course_is_full_in_plain_words(hub):
 
 
 def test_the_web_view_is_behind_the_same_door_with_no_login_and_its_defences(hub):
-    home = Person.__new__(Person)
-    import requests
-
-    page = requests.get(f"{hub.url}/services/course-view/voila/render/{NOTEBOOK}", timeout=120)
-    assert page.status_code == 200 and "What is occupational therapy?" in page.text
-    assert "Content-Security-Policy" in page.headers and "/hub/login" not in page.url
-    assert "answer_key" not in page.text and "key:" not in page.text
-    stranger = requests.get(f"{hub.url}/services/course-view/", headers={"Host": "evil.example"}, timeout=60)
-    assert stranger.status_code == 400
-    del home
+    lesson = fetch(f"{hub.url}/services/course-view/voila/render/{NOTEBOOK}", headers=NAVIGATION)
+    assert lesson.status == 200 and "What is occupational therapy?" in lesson.body  # no login asked
+    assert "frame-ancestors" in (lesson.headers.get("Content-Security-Policy") or "")
+    assert "Right answer" not in lesson.body and "ot-definition" not in lesson.body.split("kernelId")[0]
+    stranger = fetch(f"{hub.url}/services/course-view/", headers={**NAVIGATION, "Host": "evil.example"})
+    assert stranger.status == 400
 
 
 def test_the_hub_restarted_mid_course_loses_no_hand_in_answer_or_grade(hub):
     layout = CourseLayout(hub.folder / "courses" / COHORT)
     grades_before = _grades(layout)
     answers_before = (Path(account_of("ana").pw_dir) / LESSON / "my-answers.json").read_text()
-    ben = Person(hub, "ben")
     hub.stop()
-    again = start_hub(hub.root, hub.folder, int(hub.url.rsplit(":", 1)[1]))
-    hub.proc = again.proc
-    ben.web.cookies.clear(domain="", path="/hub/", name="_xsrf")
-    assert Person(hub, "ana").logged_in  # her password was kept
+    hub.proc = start_hub(hub.root, hub.folder, int(hub.url.rsplit(":", 1)[1])).proc  # no options: hub.yaml has them
     ana = Person(hub, "ana")
+    assert ana.logged_in  # her password was kept
     ana.start_server()
     assert ana.contents(f"{LESSON}/my-answers.json").json()["content"] == answers_before
     assert _grades(layout) == grades_before and grades_before["ana"] > 0

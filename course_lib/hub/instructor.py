@@ -118,6 +118,7 @@ async def run_step(layout: CourseLayout, action: str, lesson: str, outbound: Pat
             proc.kill()
             return False, "\n".join([*said, f"Stopped after {STEP_SECONDS // 60} minutes."])
         said.append(out.decode("utf-8", "replace").strip())
+        print(f"[course] {' '.join(cmd[1:])}: exit code {proc.returncode}\n{said[-1]}", file=sys.stderr, flush=True)
         if proc.returncode not in (0, 2):  # course autograde: 2 = some hand-ins not graded (named above)
             return False, "\n".join(said)
     note_done(layout, action, lesson)

@@ -2,9 +2,9 @@
 
 The hub's spawner runs ``python -m course_lib.hub.learner`` as the learner (their own system
 account when the hub runs as root), in their own folder. It takes the learner's settings from
-:func:`course_lib.learner.lab.learner_settings`, the same ones ``course start`` uses, adds this
-folder's ``jupyter/`` settings (this module as a server extension; no terminal: a parent never
-types a command) and becomes ``jupyterhub-singleuser``.
+:func:`course_lib.learner.lab.learner_settings`, the same ones ``course start`` uses, adds
+``jupyter/learner/`` beside this file (this module as a server extension; no terminal: a parent
+never types a command) and becomes ``jupyterhub-singleuser``.
 
 As a server extension, this module then fetches, now and every :data:`FETCH_SECONDS`, the lessons
 the instructor has released and the feedback returned for lessons handed in (:mod:`.exchange`;
