@@ -47,8 +47,9 @@ c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = {grading!r}
 c.CourseDirectory.db_url = {db_url!r}
 c.Exchange.root = {exchange!r}
-# Hand-ins are owned by learner-<id> accounts, never by <id>: nbgrader's owner check would call every one
-# "a cheating attempt". The hub's own accounts are the check (docs/hub.md).
+# Hand-ins are owned by learner-<id> accounts, never by <id>, so nbgrader's owner check (login == id)
+# would call every one "a cheating attempt". The check that matters (the folder of <id> owned by
+# learner-<id>) is not nbgrader's: see docs/hub.md, "What is not done".
 c.CollectApp.check_owner = False
 '''
 

@@ -103,10 +103,10 @@ def hand_in(root: Path, lesson: str) -> str:
 
 def fetch_feedback(root: Path) -> list[str]:
     """Fetch the feedback released for any lesson the learner handed in; the lessons that got new feedback."""
-    listing = _exchange("List", root, cached=True).start()
-    lessons = sorted({a["assignment_id"] for a in listing
-                      if a.get("has_exchange_feedback") and (not a.get("has_local_feedback")
-                                                             or a.get("feedback_updated"))})
+    listing = _exchange("List", root, cached=True).start()  # per lesson, its hand-ins ("submissions")
+    lessons = sorted({a["assignment_id"] for a in listing for s in a.get("submissions", [])
+                      if s.get("has_exchange_feedback") and (not s.get("has_local_feedback")
+                                                             or s.get("feedback_updated"))})
     for lesson in lessons:
         try:
             _exchange("FetchFeedback", root, lesson).start()
