@@ -29,7 +29,7 @@ from . import render, views
 from .files import atomic_write
 
 RECORD = ".course-hand-ins.json"
-SCORE = re.compile(r"Your score: ([0-9.]+) of ([0-9.]+)")
+SUMMARY = re.compile(r'<p class="summary">(.*?)</p>', re.S)  # the feedback page's score line (course_feedback)
 NOT_HERE = ("Your instructor grades this lesson after you hand it in, and sends you feedback with the right "
             "answers. Your answers are saved as you go.")
 
@@ -94,8 +94,8 @@ class HandIn(views.Element):
         times, page = handed_in(self.folder), feedback_page(self.folder)
         parts = [note] if note else []
         if page is not None:
-            got = SCORE.search(page.read_text(encoding="utf-8", errors="replace"))
-            score = f" Your score: {got.group(1)} of {got.group(2)} points." if got else ""
+            got = SUMMARY.search(page.read_text(encoding="utf-8", errors="replace"))
+            score = f" {views.text_of(got.group(1))}" if got else ""
             link = escape(page.relative_to(self.folder).as_posix(), quote=True)
             parts.append(render.box("info", f"<strong>Your instructor has returned feedback.</strong>{escape(score)} "
                                           f"<a href='{link}' target='_blank'>Open my feedback</a>"))

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import requests
 import websocket
+from learners import answering
 
 PASSWORD = "a-long-password"
 
@@ -179,21 +180,11 @@ def _execute(ws, code: str, seconds: float) -> str:
     return "".join(out)
 
 
-def answers_code(answers: dict, reflection: str | None, rid: str | None, hand_in: bool = True) -> str:
-    """Answer through the lesson's widgets, then press its Hand in button (the same callback a click runs)."""
-    code = (
-        "from course_lib import lesson\n"
-        f"for qid, value in {json.dumps(answers)}.items():\n"
-        "    view = lesson.question(qid)\n"
-        "    view.choose(value)\n"
-        "    assert view.submit(), view.feedback\n"
-    )
-    if reflection:
-        code += f"view = lesson.reflection({rid!r})\nview.write({reflection!r})\nassert view.submit()\n"
-    if hand_in:
-        code += ("panel = lesson.check_lesson()\npanel.go.click()\n"
-                 "from course_lib.views import text_of\nprint(text_of(panel.status.value))\n")
-    return code
+def answers_code(answers: dict, reflection: str | None, rid: str | None) -> str:
+    """Answer through the lesson's widgets, then press its Hand in button (the callback a click runs)."""
+    return answering(answers, reflection, rid) + (
+        "panel = lesson.check_lesson()\npanel.go.click()\n"
+        "from course_lib.views import text_of\nprint(text_of(panel.status.value))\n")
 
 
 def account_of(name: str) -> pwd.struct_passwd:

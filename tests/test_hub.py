@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_course, free_port
 from hubtools import PASSWORD, Person, account_of, answers_code, as_root, remove_accounts, start_hub
-from learners import answer_key, wrong_answer
+from learners import answer_key, answer_on_page, wrong_answer
 from playwright.sync_api import expect
 from webtools import NAVIGATION, fetch
 
@@ -105,18 +105,7 @@ def _wait_until_ready(page) -> None:
 def _answer_on_the_page(page, lesson_folder: Path, answers: dict) -> None:
     content = load_lesson(lesson_folder)
     for qid, value in answers.items():
-        question = content.questions[qid]
-        card = page.locator(f"{OPEN} .course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
-        if question.kind == "single":
-            card.get_by_label(question.option(value).text, exact=True).check()
-        elif question.kind == "multiple":
-            for oid in value:
-                card.get_by_label(question.option(oid).text, exact=True).check()
-        else:
-            for item in question.options:
-                card.get_by_label(item.text, exact=True).select_option(label=question.category(value[item.id]).text)
-        card.get_by_role("button", name="Save my answer", exact=True).click()
-        expect(card).to_contain_text("Saved.", timeout=30_000)
+        answer_on_page(page.locator(OPEN), content.questions[qid], value)
 
 
 def test_a_class_hands_in_by_button_and_each_learner_gets_their_own_feedback(hub, keys, browser, tmp_path):

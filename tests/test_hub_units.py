@@ -79,7 +79,7 @@ def test_a_hand_in_record_and_feedback_page_are_read_from_the_learners_folder(tm
     handin._remember(lesson, "2026-01-01 10:00:00.000000 UTC")
     assert handin.handed_in(lesson) == ["2026-01-01 10:00:00.000000 UTC", "2026-01-01 11:00:00.000000 UTC"]
     page = lesson / "feedback" / "2026-01-01 10:00:00.000000 UTC" / "01-a.html"
-    page.write_text("<p>Your score: 5 of 6</p>")
+    page.write_text('<p class="summary"><strong>Your score: 5 of\n6 points.</strong> Your reflection has not</p>')
     assert handin.feedback_page(lesson) == page
     assert "January at" in handin.when("2026-01-01 11:00:00.000000 UTC") and handin.when("soon") == "soon"
     (tmp_path / handin.RECORD).write_text("[not a record")
