@@ -194,7 +194,7 @@ def test_one_learner_cannot_read_anothers_answers_through_the_hub_the_contents_a
     assert ana.api("GET", "/hub/api/users/ben").status_code in (403, 404)
     assert ana.api("GET", "/hub/api/users").status_code == 403
     assert ana.api("POST", "/hub/api/users/ben/tokens", json={}).status_code in (403, 404)
-    theirs = account_of("ben").pw_dir + f"/{LESSON}/my-answers.json"
+    theirs = str(hub.folder / "home" / "ben" / LESSON / "my-answers.json")
     said = ana.run(NOTEBOOK, f"import os, resource\n"
                              f"try:\n    open({theirs!r}).read()\n    print('READ')\n"
                              f"except PermissionError:\n    print('REFUSED')\n"
@@ -202,7 +202,8 @@ def test_one_learner_cannot_read_anothers_answers_through_the_hub_the_contents_a
     assert "REFUSED" in said and "READ" not in said
     uid, limit = said.split()[-2:]
     assert int(uid) == account_of("ana").pw_uid and int(limit) == 1024 ** 3  # their own account; memory capped
-    assert Path(account_of("ben").pw_dir).stat().st_mode & 0o077 == 0
+    assert account_of("ben").pw_dir == str(hub.folder / "home" / "ben")
+    assert (hub.folder / "home" / "ben").stat().st_mode & 0o077 == 0
 
 
 def test_a_second_cohort_stays_apart_and_the_instructor_sees_both(hub):
@@ -251,7 +252,7 @@ def test_the_web_view_is_behind_the_same_door_with_no_login_and_its_defences(hub
 def test_the_hub_restarted_mid_course_loses_no_hand_in_answer_or_grade(hub):
     layout = CourseLayout(hub.folder / "courses" / COHORT)
     grades_before = _grades(layout)
-    answers_before = (Path(account_of("ana").pw_dir) / LESSON / "my-answers.json").read_text()
+    answers_before = (hub.folder / "home" / "ana" / LESSON / "my-answers.json").read_text()
     hub.stop()
     hub.proc = start_hub(hub.root, hub.folder, int(hub.url.rsplit(":", 1)[1])).proc  # no options: hub.yaml has them
     ana = Person(hub, "ana")

@@ -103,3 +103,39 @@ def test_a_cohort_lesson_offers_hand_in_without_loading_nbgrader_until_it_is_pre
     assert "You have not handed in this lesson yet" in status and "saved answers to 0 of" in status
     assert "could not be handed in just now" in after and "Traceback" not in out.stdout
     assert not (tmp_path / handin.RECORD).exists()
+
+
+def test_the_hub_configuration_keeps_its_state_caps_servers_culls_idle_ones_and_serves_each_cohort(
+        tmp_path, monkeypatch):
+    from traitlets.config import Config
+
+    from course_lib.hub.config import configure
+
+    (tmp_path / "a.csv").write_text("id\nana\nben\n")
+    (tmp_path / "b.csv").write_text("id\nfay\n")
+    settings = HubSettings(tmp_path / "hub", ["teacher"], [Cohort("ot", tmp_path / "a.csv"),
+                                                           Cohort("spring", tmp_path / "b.csv", ["helper"])])
+    settings.max_servers, settings.idle_minutes = 7, 20
+    settings.save()
+    monkeypatch.setenv("COURSE_ROOT", str(tmp_path / "course"))
+    monkeypatch.setenv("COURSE_HUB_PROXY", "/bin/true")
+    monkeypatch.setenv("COURSE_HUB_URL", "http://127.0.0.1:8123/")
+    c = Config()
+    configure(c, settings.folder)
+    state = str(settings.state)
+    assert c.JupyterHub.db_url == f"sqlite:///{state}/jupyterhub.sqlite"
+    assert c.JupyterHub.cookie_secret_file.startswith(state) and c.CourseAuthenticator.dbm_path.startswith(state)
+    assert c.JupyterHub.active_server_limit == 7 and c.Spawner.mem_limit == "1G"
+    assert c.Authenticator.allowed_users == {"teacher", "helper", "ana", "ben", "fay"}
+    assert c.JupyterHub.load_groups["nbgrader-spring"] == {"users": ["fay"]}
+    assert c.JupyterHub.load_groups["formgrade-spring"] == {"users": ["helper", "teacher"]}
+    services = {s["name"]: s for s in c.JupyterHub.services}
+    assert set(services) == {"ot", "spring", "course-view", "idle-culler"}
+    assert services["ot"]["cwd"].endswith("courses/ot/grading")
+    assert "course_lib.hub.instructor" in services["ot"]["command"]
+    assert "--timeout=1200" in services["idle-culler"]["command"]
+    view = services["course-view"]["command"]
+    assert "--Voila.base_url=/services/course-view/" in view and "--CourseVoila.allowed_hosts=127.0.0.1:8123" in view
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert roles["formgrade-spring"]["scopes"] == ["access:services!service=spring"]
+    assert not any(s.startswith("access:servers") for s in roles["instructor"]["scopes"])  # not learners' servers

@@ -182,8 +182,9 @@ def prepare(layout: CourseLayout, settings: HubSettings, say=print) -> tuple[Pat
     python = shared_python(layout)
     run(SELF_PACED, layout)
     if as_root():
-        ensure_account(VIEW_ACCOUNT, settings.state / "view-home")
+        ensure_account(VIEW_ACCOUNT, settings.folder / "web-view")  # its kernels' runtime files
     else:
+        (settings.folder / "web-view").mkdir(exist_ok=True)
         say("Note: not run as root, so every learner's server runs as your own account: fine to try the hub, "
             "but learners are kept apart only by the hub's logins, not by the system. Run as root for a class.")
     for cohort in settings.cohorts:

@@ -118,8 +118,9 @@ def configure(c, folder: Path | None = None) -> HubSettings:
     view_cmd[0] = python
     view_cmd.append(f"--Voila.base_url=/services/{VIEW}/")
     view = {"name": VIEW, "url": f"http://127.0.0.1:{view_port}", "command": view_cmd, "display": False,
+            "cwd": str(folder / "web-view"),
             "environment": {**{k: v for k, v in view_env.items() if k in ("COURSE_READONLY", "JUPYTER_PATH")},
-                            "PATH": path}}
+                            "PATH": path, "HOME": str(folder / "web-view")}}
     if root:
         view["user"] = VIEW_ACCOUNT  # strangers' pages run as an account that owns nothing
     services.append(view)

@@ -9,6 +9,7 @@ everything a class makes, so that stopping and starting the hub loses nothing::
     courses/<id>/     one nbgrader course folder per cohort (its own gradebook), lessons from the course
     exchange/         nbgrader's exchange: lessons out, hand-ins in, feedback back
     home/<learner>/   each learner's own folder
+    web-view/         the web view's account's home (its kernels' runtime files)
 
 A learner's id is their login, their nbgrader id and (prefixed) their system account, so it is
 held to one safe shape: lower-case letters, digits, ``.``, ``_`` and ``-``, starting with a letter

@@ -43,6 +43,9 @@ def ensure_account(name: str, home: Path) -> pwd.struct_passwd:
         subprocess.run(["useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/usr/sbin/nologin",
                         "--comment", "course learner", name], check=True, capture_output=True, text=True)
         account = pwd.getpwnam(name)
+    if account.pw_dir != str(home):  # the hub folder moved, or an earlier hub made the account
+        subprocess.run(["usermod", "--home", str(home), name], check=True, capture_output=True, text=True)
+        account = pwd.getpwnam(name)
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     if (home.stat().st_uid, home.stat().st_gid) != (account.pw_uid, account.pw_gid):
         shutil.chown(home, account.pw_uid, account.pw_gid)
