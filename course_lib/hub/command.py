@@ -181,6 +181,8 @@ def prepare(layout: CourseLayout, settings: HubSettings, say=print) -> tuple[Pat
     proxy = ensure_proxy(layout)
     python = shared_python(layout)
     run(SELF_PACED, layout)
+    for path in (layout.self_paced, *layout.self_paced.rglob("*")):  # the public view reads it as its own account
+        path.chmod(path.stat().st_mode | 0o444 | (0o111 if path.is_dir() else 0))
     if as_root():
         ensure_account(VIEW_ACCOUNT, settings.folder / "web-view")  # its kernels' runtime files
     else:
