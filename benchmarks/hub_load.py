@@ -139,7 +139,8 @@ def measure(hub, names: list[str], ramp: float) -> int:
             with lock:
                 failures[name] = f"{exc.__class__.__name__}: {str(exc)[:200]}"
 
-    print(f"{len(names)} learners arriving over {ramp:.0f} s...", flush=True)
+    print(f"{len(names)} learners arriving over {ramp:.0f} s (load average before: {os.getloadavg()[0]:.1f})...",
+          flush=True)
     t_start = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(names)) as pool:
         list(pool.map(lambda p: arrive(*p), enumerate(names)))
@@ -148,11 +149,15 @@ def measure(hub, names: list[str], ramp: float) -> int:
 
     # every learner's server and their lesson's kernel, still open: their memory
     uids = {pwd.getpwnam(f"learner-{n}").pw_uid for n in names if n in times}
-    servers = [pss_kib(p) for p in processes(lambda cmd, uid: uid in uids and "jupyterhub.singleuser" in cmd)]
-    kernels = [pss_kib(p) for p in processes(lambda cmd, uid: uid in uids and "ipykernel" in cmd)]
+    server_pids = processes(lambda cmd, uid: uid in uids and "jupyterhub.singleuser" in cmd)
+    kernel_pids = processes(lambda cmd, uid: uid in uids and "ipykernel" in cmd)
+    servers = [pss_kib(p) for p in server_pids]
+    learner_cpu = sum(cpu_seconds(p) for p in (*server_pids, *kernel_pids))
+    kernels = [pss_kib(p) for p in kernel_pids]
 
     ok = sorted(times.values())
-    print(f"\nLearners served: {len(ok)} of {len(names)} in {wall:.0f} s; failures: {len(failures)}")
+    print(f"\nLearners served: {len(ok)} of {len(names)} in {wall:.0f} s; failures: {len(failures)}; "
+          f"load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name, why in sorted(failures.items()):
         print(f"  {name}: {why}")
     if ok:
@@ -164,6 +169,8 @@ def measure(hub, names: list[str], ramp: float) -> int:
     if kernels:
         print(f"Memory of a lesson's kernel (PSS): median {statistics.median(kernels) / 1024:.0f} MiB "
               f"({len(kernels)} kernels)")
+    print(f"CPU of a learner's server and lesson kernel, from start to a usable lesson: "
+          f"{learner_cpu / max(len(ok), 1):.1f} s per learner")
     print(f"CPU while they arrived: hub {cpu['hub']:.1f} s, proxy {cpu['proxy']:.1f} s "
           f"({cpu['hub'] / max(len(ok), 1):.2f} s and {cpu['proxy'] / max(len(ok), 1):.2f} s per learner)")
     return 0
