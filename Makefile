@@ -6,17 +6,19 @@
 #   make test       set up with the test tools (browser included, where possible) and run every test
 #   make unit       the unit tests only, while you work: no server, no nbgrader, no browser (under a minute)
 #   make view       serve the read-only web view on http://127.0.0.1:8866/
+#   make hub        serve a class on JupyterHub (make hub PORT=8000 ROSTER=class.csv INSTRUCTOR=login; docs/hub.md)
 #   make release / autograde / feedback / grades      the instructor's nbgrader steps
 
 PYTHON ?= python3
 PORT   ?= 8888
+HUB_PORT = $(if $(filter command line,$(origin PORT)),$(PORT),8000)
 VENV   := .venv
 BIN    := $(VENV)/bin
 COURSE := $(BIN)/course
 PIP    := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup test-setup start view release autograde feedback grades check readme lint unit test browser benchmark clean
+.PHONY: setup hub-setup test-setup start view hub release autograde feedback grades check readme lint unit test browser benchmark clean
 
 # What learning needs (make start); the test tools come on top, only for make test and make lint.
 setup: $(VENV)/.installed
@@ -29,6 +31,12 @@ $(VENV)/.installed: pyproject.toml
 	@$(PIP) install -e .
 	@touch $@
 
+hub-setup: $(VENV)/.installed-hub
+
+$(VENV)/.installed-hub: $(VENV)/.installed
+	@$(PIP) install -e ".[hub]"
+	@touch $@
+
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -e ".[test]"
 	touch $@
@@ -38,6 +46,9 @@ start: setup
 
 view: setup
 	$(COURSE) view
+
+hub: hub-setup
+	$(COURSE) hub --port $(HUB_PORT) $(if $(ROSTER),--roster $(ROSTER)) $(if $(INSTRUCTOR),--instructor $(INSTRUCTOR))
 
 release: setup
 	$(COURSE) release

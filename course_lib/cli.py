@@ -56,6 +56,17 @@ def main(argv: list[str] | None = None) -> int:
                       help="a public host name the view answers to (e.g. behind a reverse proxy); repeatable")
     view.add_argument("--max-kernels", type=int, default=None,
                       help=f"most kernels alive at once (default {MAX_KERNELS}; 0: no limit)")
+    hub = sub.add_parser("hub", help="serve a class on JupyterHub: logins, hand-in by button, formgrader (docs/hub.md)")
+    hub.add_argument("--port", type=int, default=8000, help="the port learners open (default: 8000)")
+    hub.add_argument("--ip", default="127.0.0.1",
+                     help="the address to listen on (default 127.0.0.1; 0.0.0.0 for every network of this machine)")
+    hub.add_argument("--dir", type=Path, default=None, help="the hub folder (default: hub/ in the course folder)")
+    hub.add_argument("--instructor", action="append", default=[], metavar="LOGIN",
+                     help="an instructor's login (repeatable; kept in hub.yaml)")
+    hub.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                     help="the class list (id,first_name,last_name,email) of the course's cohort (kept in hub.yaml)")
+    hub.add_argument("--cohort", action="append", default=[], metavar="NAME:CSV",
+                     help="another cohort on the same hub, with its class list (repeatable; kept in hub.yaml)")
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -200,9 +211,25 @@ def _view(args) -> int:
     return serve(layout, port=args.port, hosts=tuple(args.host), max_kernels=cap)
 
 
+def _hub(args) -> int:
+    try:
+        from .hub.command import HubError, serve, settings_from_options
+    except ModuleNotFoundError as exc:
+        raise CommandError(f"the hub's packages are not installed ({exc.name}): make hub, or "
+                           "pip install -e '.[hub]'") from exc
+
+    layout = find_course(args.root)
+    try:
+        settings = settings_from_options(layout, (args.dir or layout.root / "hub").resolve(), args.instructor,
+                                         args.roster, args.cohort)
+        return serve(layout, settings, args.ip, args.port)
+    except HubError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 COMMANDS = {"check": _check, "report": _report, "readme": _readme, "build": _build, "release": _release,
             "autograde": _autograde, "feedback": _feedback, "grades": _grades, "roster": _roster,
-            "gradebook": _gradebook, "workspace": _workspace, "start": _start, "view": _view}
+            "gradebook": _gradebook, "workspace": _workspace, "start": _start, "view": _view, "hub": _hub}
 
 if __name__ == "__main__":
     sys.exit(main())

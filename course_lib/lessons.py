@@ -135,13 +135,13 @@ class Lesson:
 
     def check_lesson(self):
         """"Check my lesson": each graded question marked, with the right answer and why, and the score.
-        Where the keys are withheld (a cohort release) it says who grades the lesson instead."""
+        Where the keys are withheld (a cohort release), the button that hands the lesson in instead."""
         if self.mode.grading:
             return None
-        if not self.content.has_keys:
-            return self._block(render.message(
-                "info", "Your instructor grades this lesson after you hand it in, and sends you feedback "
-                        "with the right answers. Your answers are saved as you go."))
+        if not self.content.has_keys:  # the cohort edition: hand it in to the instructor, see their feedback
+            from .handin import HandIn
+
+            return self._element(HandIn(self))
         result = views.html()
         result.add_class("course-live")
         go = views.button("Check my lesson", "primary")

@@ -56,6 +56,24 @@ def answering(answers: dict, reflection: str | None, rid: str | None) -> str:
     return code
 
 
+def answer_on_page(view, question, key) -> None:
+    """Give ``key`` in a page (Playwright) as a parent does, by clicking the question's own widgets, and
+    press Save; ``view`` is the lesson's part of the page."""
+    from playwright.sync_api import expect
+
+    card = view.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
+    if question.kind == "single":
+        card.get_by_label(question.option(key).text, exact=True).check()
+    elif question.kind == "multiple":
+        for oid in key:
+            card.get_by_label(question.option(oid).text, exact=True).check()
+    else:
+        for item in question.options:
+            card.get_by_label(item.text, exact=True).select_option(label=question.category(key[item.id]).text)
+    card.get_by_role("button", name="Save my answer", exact=True).click()
+    expect(card).to_contain_text("Saved.", timeout=30_000)
+
+
 def hand_in(release_lesson: Path, submitted: Path, learner: str, answers: dict, reflection: str | None) -> Path:
     """The learner answers in their own copy of the lesson (outside the course folder, as after
     nbgrader's fetch), through the widgets; the copy is then handed in to ``submitted/<learner>/``."""

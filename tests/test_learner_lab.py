@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_course, free_port
+from learners import answer_on_page
 from playwright.sync_api import expect
 
 from course_lib.learner import lab
@@ -143,21 +144,6 @@ def _check_a_practice_question(page) -> None:
     question.locator(check).click()
     expect(question).not_to_have_text(before, timeout=20_000)
     expect(question.locator("[aria-live=polite]").first).to_be_attached()  # a screen reader reads the feedback
-
-
-def _answer_and_save(view, question, key) -> None:
-    """Give ``key`` as a parent does, by clicking the question's own widgets, and press Save."""
-    card = view.locator(".course-question").filter(has_text=question.prompt.split("\n")[0][:50]).last
-    if question.kind == "single":
-        card.get_by_label(question.option(key).text, exact=True).check()
-    elif question.kind == "multiple":
-        for oid in key:
-            card.get_by_label(question.option(oid).text, exact=True).check()
-    else:
-        for item in question.options:
-            card.get_by_label(item.text, exact=True).select_option(label=question.category(key[item.id]).text)
-    card.get_by_role("button", name="Save my answer", exact=True).click()
-    expect(card).to_contain_text("Saved.", timeout=20_000)
 
 
 def _no_widget_errors_and_no_code(page) -> None:
@@ -312,7 +298,7 @@ def test_a_parent_answers_checks_comes_back_sees_progress_and_gets_a_completion_
 
     keys = answer_key(ws / LESSON)
     for qid, question in lesson.questions.items():
-        _answer_and_save(view, question, keys[qid][0])
+        answer_on_page(view, question, keys[qid][0])
     reflection = view.locator(".course-reflection")
     reflection.get_by_label("Your reflection").fill("Lunch boxes are hard to open at school.")
     reflection.get_by_label("Your reflection").blur()
@@ -345,7 +331,7 @@ def test_a_parent_answers_checks_comes_back_sees_progress_and_gets_a_completion_
     _wait_until_ready(page)
     last_keys = answer_key(ws / last)
     for qid, question in outline.lessons[last].questions.items():  # answered through the page's own widgets
-        _answer_and_save(view, question, last_keys[qid][0])
+        answer_on_page(view, question, last_keys[qid][0])
     view.locator(".course-reflection").get_by_label("Your reflection").fill("Ask the family how they like to talk.")
     view.locator(".course-reflection").get_by_label("Your reflection").blur()
     view.locator(".course-reflection").get_by_role("button", name="Save my reflection", exact=True).click()

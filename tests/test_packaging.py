@@ -19,6 +19,8 @@ def test_environment_yml_and_pyproject_ask_for_the_same_packages():
     conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
     assert sorted(d.replace(" ", "") for d in conda) == sorted(d.replace(" ", "") for d in project["dependencies"])
     assert "python=3.11" in env["dependencies"] and project["requires-python"] == ">=3.11"
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert any(line.replace('"', "").startswith("-e .[hub]") for line in pip)  # course hub's extra too
 
 
 def test_committed_notebooks_have_no_outputs_or_execution_counts():

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseFeedback
 from nbgrader.utils import ignore_patterns
-from traitlets import Bool
+from traitlets import Bool, Unicode
 
 from .intake import SECRET, TIMESTAMP
 from .roster import id_problem
@@ -32,6 +32,9 @@ from .roster import id_problem
 
 class CourseCollect(ExchangeCollect):
     """``nbgrader collect`` (``c.ExchangeFactory.collect``)."""
+
+    account_prefix = Unicode("", help="A learner <id> hands in from the account <prefix><id> (the course's "
+                                      "JupyterHub: learner-<id>); '' where the account is the id").tag(config=True)
 
     def init_src(self):
         super().init_src()
@@ -44,7 +47,7 @@ class CourseCollect(ExchangeCollect):
             learner, path = rec["username"], os.path.join(self.inbound_path, rec["filename"])
             if why := id_problem(learner):
                 self.log.error("Not collected: %r is not an id the course accepts (%s)", learner, why)
-            elif self.check_owner and (owner := _owner(path)) != learner:
+            elif self.check_owner and (owner := _owner(path)) != self.account_prefix + learner:
                 self.log.error("Not collected: %s was handed in as %r by the account %r; a learner hands in as "
                                "themselves (set CollectApp.check_owner = False only if every learner shares one "
                                "account)", rec["filename"], learner, owner)

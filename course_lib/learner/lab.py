@@ -14,6 +14,10 @@ JupyterLab runs as a child process with three environment variables, set for it 
 
 The server listens on 127.0.0.1 only and does not try other ports, so the address printed is
 the address it has. Its log goes to ``<workspace>/.jupyter/jupyterlab.log``.
+
+:func:`learner_settings` is the one place that makes a JupyterLab the learner's (the first two
+variables and the course's extension and page scripts): a learner's server on the course's
+JupyterHub (:mod:`course_lib.hub.learner`) gets the same.
 """
 
 from __future__ import annotations
@@ -86,17 +90,28 @@ def start_lab(workspace: Path, port: int, prepare: Callable[[], SyncReport]) -> 
         return 0
 
 
+def learner_settings(config_dir: Path, notebooks: list[str], env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """What makes a JupyterLab the learner's, wherever it runs (``course start``, or a learner's
+    server on the course's JupyterHub): server options and environment variables.
+
+    ``config_dir`` is the learner's own Jupyter settings folder (``JUPYTER_CONFIG_DIR``); the course's
+    page config there names ``notebooks``, the course notebooks the learner's folder holds (only those
+    get ready by themselves). ``env`` is the environment the server would otherwise get.
+    """
+    write_page_config(config_dir, notebooks)
+    env = dict(env)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(CONFIG_PATH), env.get("JUPYTER_CONFIG_PATH")) if p)
+    env["JUPYTER_CONFIG_DIR"] = str(config_dir)
+    args = [f"--LabApp.extra_labextensions_path={LABEXTENSIONS}", f"--ServerApp.extra_static_paths={PAGE_SCRIPTS}"]
+    return args, env
+
+
 def lab_command(workspace: Path, port: int, token: str) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of the learner's JupyterLab on ``workspace``."""
-    state = _state_dir(workspace)
-    _write_page_config(state, course_notebooks(workspace))
-    env = dict(os.environ)
-    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(CONFIG_PATH), env.get("JUPYTER_CONFIG_PATH")) if p)
-    env["JUPYTER_CONFIG_DIR"] = str(state)
+    args, env = learner_settings(_state_dir(workspace), course_notebooks(workspace), os.environ)
     env["JUPYTER_TOKEN"] = token
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace}", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/{HOME}",
-           f"--LabApp.extra_labextensions_path={LABEXTENSIONS}", f"--ServerApp.extra_static_paths={PAGE_SCRIPTS}"]
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/{HOME}", *args]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     return cmd, env
@@ -148,11 +163,11 @@ def _state_dir(workspace: Path) -> Path:
     return state
 
 
-def _write_page_config(state: Path, notebooks: list[str]) -> None:
+def write_page_config(config_dir: Path, notebooks: list[str]) -> None:
     """Tell the course-learner extension which notebooks the course put in the workspace: only
     those get ready by themselves, so a notebook from elsewhere never runs on opening."""
-    path = state / "labconfig" / "page_config.json"
-    path.parent.mkdir(exist_ok=True)
+    path = config_dir / "labconfig" / "page_config.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
