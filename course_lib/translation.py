@@ -32,7 +32,8 @@ from .reader import LessonError
 LESSON_FILE = "lesson.yaml"
 # Fields that are structure, never words: a translation must not hold them.
 STRUCTURE = frozenset({"id", "kind", "correct", "answer", "points", "skill", "next", "start", "ending",
-                       "edition", "minutes", "audiences"})
+                       "edition", "minutes", "audiences",
+                       "lessons", "languages"})  # course.yaml's tracks: which lessons, in which languages
 BY_ID = frozenset({"options", "items", "categories"})  # lists whose entries a translation names by id
 _CITATION = re.compile(r"\b\d+\s+(?:CFR|U\.S\.C\.)\s+[\d.]+(?:\([0-9a-zA-Z]+\))*"  # 34 CFR 300.34(c)(6)
                        r"|\b[1-9]\d{2}\.\d+(?:\([0-9a-zA-Z]+\))*")  # a further section: 300.117
@@ -177,12 +178,13 @@ def _replace(value, path: Path_, texts: dict):
     return texts.get(path, value) if isinstance(value, str) else value
 
 
-def load_translation(folder: str | Path, lang: str) -> dict:
-    path = translation_file(folder, lang)
+def load_translation(folder: str | Path, lang: str, name: str | None = None) -> dict:
+    """The translation file of the lesson in ``folder`` (or the file ``name`` there, e.g. ``course.es.yaml``)."""
+    path = Path(folder) / name if name else translation_file(folder, lang)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise LessonError(f"{path}: there is no {lang!r} translation of this lesson") from None
+        raise LessonError(f"{path}: there is no {lang!r} translation of this {'file' if name else 'lesson'}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise LessonError(f"{path}: not valid YAML ({exc})") from None
     return data if isinstance(data, dict) else {}
