@@ -115,7 +115,8 @@ def load_lesson(folder: str | Path, language: str | None = None) -> LessonConten
     if language and language != DEFAULT:
         from .translation import load_translation, translate, translation_file
 
-        raw, _cells = translate(raw, {}, load_translation(folder, language), str(translation_file(folder, language)))
+        words = {k: v for k, v in load_translation(folder, language).items() if k != "cells"}  # the notebook's
+        raw, _cells = translate(raw, {}, words, str(translation_file(folder, language)))
     return parse_lesson(raw, where=where)
 
 

@@ -217,7 +217,7 @@ class Lesson:
             rows = self.results()
             earned, total = sum(r[2] for r in rows), sum(q.points for q, _a, _e in rows)
             missing = sum(a is None for _q, a, _e in rows)
-            score = t._("Your score: {earned} of {total} points", earned=f"{earned:g}", total=f"{total:g}")
+            score = t._("Your score: {earned} of {total} points", earned=format(earned, "g"), total=format(total, "g"))
             parts = [render.box("info", f"<strong>{score}</strong>" + (" " + t.ngettext(
                 "({n} question not answered yet)", "({n} questions not answered yet)", missing) if missing else "")
                 + ".", t=t)]

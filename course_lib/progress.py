@@ -118,7 +118,7 @@ def _track_html(track: Track, rows: list[LessonProgress], t: Language = ENGLISH)
 
 
 def _score(r: LessonProgress, t: Language) -> str:
-    return t._("{earned} of {points}", earned=f"{r.score:g}", points=f"{r.max_score:g}")
+    return t._("{earned} of {points}", earned=format(r.score, "g"), points=format(r.max_score, "g"))
 
 
 # -- the completion record ---------------------------------------------------------------------------

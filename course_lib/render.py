@@ -119,7 +119,7 @@ def graded_result(question, answer, earned: float | None = None, problem: str = 
     if question.why:
         body += f"<p style='margin:0.3em 0 0'><strong>{t._('Why:')}</strong> {md_inline(question.why)}</p>"
     body += (f"<p style='margin:0.3em 0 0'><strong>{t._('Points:')}</strong> "
-             f"{t._('{earned} of {points}', earned=f'{earned:g}', points=f'{points:g}')}</p>")
+             f"{t._('{earned} of {points}', earned=format(earned, 'g'), points=format(points, 'g'))}</p>")
     return box(kind, body, t=t)
 
 

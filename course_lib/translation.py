@@ -190,10 +190,23 @@ def load_translation(folder: str | Path, lang: str, name: str | None = None) -> 
     return data if isinstance(data, dict) else {}
 
 
+def for_edition(raw: dict, tr: dict) -> dict:
+    """The translation as an edition of the lesson carries it: the texts of ``raw`` (the edition's
+    English data: a cohort's has no keys, ``why``, graded feedback or rubric) and no more, without
+    the notebook's cells (the edition's notebook in that language has them)."""
+    texts = _hints_as_lists(translated_texts(tr))
+    return _nested({p: texts[p] for p in _hints_as_lists(english_texts(raw))})
+
+
 def skeleton(raw: dict, cells: dict[str, str]) -> dict:
     """A translation file filled with the English texts, in the shape a translator fills in."""
+    return _nested(english_texts(raw, cells))
+
+
+def _nested(texts: dict[Path_, str]) -> dict:
+    """Texts by place as the YAML mapping a translation file is."""
     out: dict = {}
-    for path, text in english_texts(raw, cells).items():
+    for path, text in texts.items():
         node = out
         for i, key in enumerate(path[:-1]):
             nxt = path[i + 1]

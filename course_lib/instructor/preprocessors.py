@@ -3,10 +3,14 @@ feedback page, and a preprocessor it needs.
 
 ``FeedbackExporter`` is nbgrader's HTML exporter under another name, so that the course's
 template is set for feedback pages alone (``c.FeedbackExporter.template_name`` in
-``grading/nbgrader_config.py``): formgrader's own pages keep nbgrader's templates.
+``grading/nbgrader_config.py``): formgrader's own pages keep nbgrader's templates. It also gives
+the template the learner's language (``resources.course``): the one their answers file says they
+answered in, and its words, so a learner who took the lesson in Spanish reads their feedback in it.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from nbconvert.exporters import HTMLExporter
 from nbgrader.api import Gradebook
@@ -15,6 +19,24 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 class FeedbackExporter(HTMLExporter):
     """The exporter of ``nbgrader generate_feedback`` (``c.GenerateFeedback.exporter_class``)."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = dict(resources or {})
+        resources["course"] = feedback_language(Path(resources.get("metadata", {}).get("path") or "."))
+        return super().from_notebook_node(nb, resources, **kw)
+
+
+def feedback_language(folder: Path) -> dict:
+    """The language of the feedback page of the hand-in in ``folder``, for its template: ``language``
+    (its code) and ``_`` (its words, as :meth:`course_lib.i18n.Language._` says them)."""
+    from ..i18n import language
+    from ..layout import ANSWERS_FILE
+    from ..store import answers_language
+    from ..translation import translation_file
+
+    code = answers_language(folder / ANSWERS_FILE)
+    t = language(code if code and translation_file(folder, code).is_file() else None)
+    return {"language": t.code, "_": t._}
 
 
 class MarkPersonGraded(NbGraderPreprocessor):

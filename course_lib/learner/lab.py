@@ -14,6 +14,10 @@ JupyterLab runs as a child process with three environment variables, set for it 
 
 The server listens on 127.0.0.1 only and does not try other ports, so the address printed is
 the address it has. Its log goes to ``<workspace>/.jupyter/jupyterlab.log``.
+
+It opens on the course home in the learner's language (:mod:`course_lib.preference`), says what it
+says in it, and sets JupyterLab's own language (its ``translation-extension`` setting) to it where
+JupyterLab's language pack for it is installed (``jupyterlab-language-pack-es-ES``, a dependency).
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import i18n, preference
 from ..files import atomic_write
+from ..layout import in_language
 from ..web import PAGE_SCRIPTS
 from ..workspace import SyncReport, course_notebooks
 
@@ -47,21 +53,25 @@ STARTUP_SECONDS = 180
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-def start_lab(workspace: Path, port: int, prepare: Callable[[], SyncReport]) -> int:
-    """Check the port, ``prepare`` the workspace, open JupyterLab on it and wait for Ctrl+C."""
+def start_lab(workspace: Path, port: int, prepare: Callable[[], SyncReport], language: str | None = None) -> int:
+    """Check the port, ``prepare`` the workspace, open JupyterLab on it and wait for Ctrl+C; in
+    ``language`` (kept as the learner's choice), else the one they chose last."""
     workspace = workspace.resolve()
     state = _state_dir(workspace)
+    if i18n.known(language):
+        preference.remember(language, workspace)
+    t = i18n.language(preference.remembered(workspace))
     token = learner_token(state)
     if not port_is_free(port):
         if _already_serving(workspace, port, token):
-            print(f"The course is already open at {address(port, token)}", flush=True)
+            print(t._("The course is already open at {address}", address=address(port, token, t.code)), flush=True)
             return 0
-        print(_busy_message(port), flush=True)
+        print(_busy_message(port, t), flush=True)
         return 1
-    print("Getting the course ready...", flush=True)
+    print(t._("Getting the course ready..."), flush=True)
     for notice in prepare().notices():
         print(notice, flush=True)
-    cmd, env = lab_command(workspace, port, token)
+    cmd, env = lab_command(workspace, port, token, t.code)
     log_path = state / LOG_FILE
     _stop_on_signals()
     with log_path.open("w", encoding="utf-8") as log:
@@ -71,39 +81,48 @@ def start_lab(workspace: Path, port: int, prepare: Callable[[], SyncReport]) -> 
         if not _wait_until_up(proc, port):
             _stop(proc)
             text = log_path.read_text(encoding="utf-8", errors="replace")
-            print(_busy_message(port) if "is already in use" in text else
-                  f"JupyterLab did not start. What it said is in {log_path}", flush=True)
+            print(_busy_message(port, t) if "is already in use" in text else
+                  t._("JupyterLab did not start. What it said is in {log}", log=log_path), flush=True)
             return 1
-        print(f"Open the course at {address(port, token)}\nPress Ctrl+C to stop.", flush=True)
+        print(t._("Open the course at {address}", address=address(port, token, t.code)) + "\n"
+              + t._("Press Ctrl+C to stop."), flush=True)
         code = proc.wait()
-        print(f"JupyterLab stopped. What it said is in {log_path}", flush=True)
+        print(t._("JupyterLab stopped. What it said is in {log}", log=log_path), flush=True)
         return code
     except KeyboardInterrupt:
         for sig in STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)  # a second Ctrl+C must not leave JupyterLab running
         _stop(proc)
-        print("\nThe course has stopped.", flush=True)
+        print("\n" + t._("The course has stopped."), flush=True)
         return 0
 
 
-def lab_command(workspace: Path, port: int, token: str) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment of the learner's JupyterLab on ``workspace``."""
+def lab_command(workspace: Path, port: int, token: str,
+                language: str | None = None) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of the learner's JupyterLab on ``workspace``, opening on the
+    course home in ``language``."""
     state = _state_dir(workspace)
     _write_page_config(state, course_notebooks(workspace))
+    _write_lab_language(state, language)
     env = dict(os.environ)
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(CONFIG_PATH), env.get("JUPYTER_CONFIG_PATH")) if p)
     env["JUPYTER_CONFIG_DIR"] = str(state)
     env["JUPYTER_TOKEN"] = token
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace}", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/{HOME}",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/{home(language)}",
            f"--LabApp.extra_labextensions_path={LABEXTENSIONS}", f"--ServerApp.extra_static_paths={PAGE_SCRIPTS}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     return cmd, env
 
 
-def address(port: int, token: str) -> str:
-    return f"http://127.0.0.1:{port}/{HOME}?token={token}"
+def home(language: str | None = None) -> str:
+    """The course home's path in JupyterLab, in ``language``."""
+    return in_language(HOME, language)
+
+
+def address(port: int, token: str, language: str | None = None) -> str:
+    return f"http://127.0.0.1:{port}/{home(language)}?token={token}"
 
 
 def learner_token(state: Path) -> str:
@@ -136,10 +155,38 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def _busy_message(port: int) -> str:
+def _busy_message(port: int, t: i18n.Language = i18n.ENGLISH) -> str:
     other = next((p for p in range(port + 2, port + 40) if port_is_free(p)), port + 2)
-    return (f"Port {port} is in use by another program, so the course cannot open there.\n"
-            f"Start it on another port: make start PORT={other}   (or: course start --port {other})")
+    return (t._("Port {port} is in use by another program, so the course cannot open there.", port=port) + "\n"
+            + t._("Start it on another port: make start PORT={other}   (or: course start --port {other})", other=other))
+
+
+LAB_LANGUAGE = Path("lab", "user-settings", "@jupyterlab", "translation-extension", "plugin.jupyterlab-settings")
+
+
+def lab_locale(language: str | None) -> str:
+    """JupyterLab's name for ``language`` ("es_ES"), where its language pack is installed; else English."""
+    from importlib.metadata import entry_points
+
+    if language and language != i18n.DEFAULT:
+        for pack in sorted(e.name for e in entry_points(group="jupyterlab.languagepack")):
+            if pack.split("_")[0].lower() == language:
+                return pack
+    return "en"
+
+
+def _write_lab_language(state: Path, language: str | None) -> None:
+    """JupyterLab's menus in the learner's language (its own setting, in the workspace's settings)."""
+    path = state / LAB_LANGUAGE
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        settings = {}
+    settings = settings if isinstance(settings, dict) else {}
+    if settings.get("locale") != (locale := lab_locale(language)):
+        settings["locale"] = locale
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(settings, indent=1))
 
 
 def _state_dir(workspace: Path) -> Path:
