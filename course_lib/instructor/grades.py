@@ -4,9 +4,10 @@ Two CSV files, both written with Python's ``csv`` module (``nbgrader export`` do
 name like "Smith, Jr." breaks its file) and with a byte-order mark, so spreadsheet programs show
 accented names right:
 
-* ``grades.csv``: one row per learner and lesson: status, time handed in, automatic and manual
-  points apart, the maximum on every row (a lesson not handed in too), the learner's total, and
-  every problem found in the hand-in with what to do;
+* ``grades.csv``: one row per learner and lesson: the language the learner answered in (their
+  answers file says it: ``en``, ``es``), status, time handed in, automatic and manual points apart,
+  the maximum on every row (a lesson not handed in too), the learner's total, and every problem
+  found in the hand-in with what to do;
 * ``grades-by-learner.csv``: one row per learner, one column per lesson, and the total.
 """
 
@@ -17,11 +18,11 @@ import io
 from pathlib import Path
 
 from ..files import atomic_write
-from ..layout import CourseLayout
+from ..layout import ANSWERS_FILE, CourseLayout
 from . import gradebook
 from .autograding import read_record
 
-COLUMNS = ["learner_id", "first_name", "last_name", "email", "lesson", "status", "handed_in",
+COLUMNS = ["learner_id", "first_name", "last_name", "email", "lesson", "language", "status", "handed_in",
            "auto_score", "auto_max", "manual_score", "manual_max", "score", "max_score",
            "learner_total", "learner_max", "problems"]
 
@@ -50,7 +51,7 @@ def grade_rows(layout: CourseLayout) -> list[dict]:
                        "last_name": getattr(person, "last_name", "") or "", "email": getattr(person, "email", "") or "",
                        "handed_in": rec.get("handed_in", ""), "auto_max": _points(auto_max),
                        "manual_max": _points(manual_max), "max_score": _points(auto_max + manual_max),
-                       "problems": _problems(rec)}
+                       "problems": _problems(rec), "language": _language(layout, learner, lid)}
                 try:
                     sub = gb.find_submission(lid, learner) if person is not None else None
                 except MissingEntry:
@@ -71,6 +72,15 @@ def grade_rows(layout: CourseLayout) -> list[dict]:
                 row.update(learner_total=_points(total), learner_max=_points(most))
             rows += mine
     return rows
+
+
+def _language(layout: CourseLayout, learner: str, lesson: str) -> str:
+    """The language the learner answered the lesson in, from the answers file graded ("" if none)."""
+    from ..i18n import DEFAULT
+    from ..store import answers_language
+
+    graded = layout.autograded / learner / lesson / ANSWERS_FILE
+    return (answers_language(graded) or DEFAULT) if graded.is_file() else ""
 
 
 def _maxima(assignment) -> tuple[float, float]:

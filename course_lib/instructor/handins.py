@@ -108,8 +108,8 @@ def check(layout: CourseLayout, handin: HandIn) -> None:
         if handin.answers_problem:
             handin.note(handin.answers_problem + "; graded as blank. Ask the learner to open the lesson again "
                         "(their answers there are shown if they still have them) and hand it in again")
-    extra = sorted(p.name for p in folder.iterdir()
-                   if p.name not in EXPECTED and p.name != f"{handin.lesson}.ipynb"
+    extra = sorted(p.name for p in folder.iterdir()  # the release's own files (the lesson in Spanish) belong
+                   if p.name not in EXPECTED and not (release / p.name).is_file()
                    and not p.name.startswith((".ipynb_checkpoints", "my-answers.damaged-", ".my-answers")))
     if extra:
         shown = ", ".join(extra[:6]) + (f" and {len(extra) - 6} more" if len(extra) > 6 else "")
