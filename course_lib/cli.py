@@ -73,6 +73,10 @@ def _check(args) -> int:
         problems += scan_release(layout)
     for p in problems:
         print(f"- {p}")
+    from importlib.util import find_spec
+
+    if find_spec("textstat") is None and any(layout.notebooks.glob("*/lesson.*.yaml")):
+        print("Note: the translations' reading ease was not checked: it needs textstat (pip install -e '.[test]').")
     verdict = f"{len(problems)} problem(s)" if problems else "no problems"
     print(f"{len(layout.lesson_ids)} lesson(s) checked: {verdict}.")
     return 1 if problems else 0

@@ -205,3 +205,23 @@ def test_the_web_views_own_pages_speak_the_language_of_the_page_asked_for():
     assert "index.es.ipynb" in busy
     assert pages.language_for("/es/").code == "es" and pages.language_for("/voila/render/index.ipynb").code == "en"
     assert pages.language_for("/voila/render/x.zz.ipynb").code == "en"
+
+
+def test_a_tools_words_are_looked_up_in_its_language_over_the_same_structure(tmp_path):
+    """The seam for the bilingual letters (a later step): tools.<language>.yaml holds words only."""
+    from course_lib import translation
+    from course_lib.tools.content import TOOLS_STRUCTURE, ToolsError, load_tools
+
+    folder = shutil.copytree(ROOT / "notebooks" / "tools", tmp_path / "tools")
+    raw = yaml.safe_load((folder / "tools.yaml").read_text(encoding="utf-8"))
+    words = translation._nested(translation.english_texts(raw, {}, TOOLS_STRUCTURE))
+    letter = next(iter(words["letters"]))
+    words["letters"][letter]["title"] = "Carta de prueba"
+    (folder / "tools.es.yaml").write_text(yaml.safe_dump(words, allow_unicode=True), encoding="utf-8")
+    english, spanish = load_tools(folder), load_tools(folder, "es")
+    assert spanish.letters[letter].title == "Carta de prueba" and english.letters[letter].title != "Carta de prueba"
+    assert [f.max for f in spanish.fields.values()] == [f.max for f in english.fields.values()]
+    words["fields"][next(iter(words["fields"]))]["max"] = 5
+    (folder / "tools.es.yaml").write_text(yaml.safe_dump(words, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ToolsError, match="structure, not words"):
+        load_tools(folder, "es")

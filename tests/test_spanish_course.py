@@ -66,9 +66,9 @@ def test_nbgrader_grades_one_notebook_per_lesson_whatever_the_language(course):
 def test_the_spanish_lesson_and_pages_run_top_to_bottom_in_a_fresh_kernel(course, tmp_path):
     import shutil
 
-    for path in (course.self_paced / LID / f"{LID}.es.ipynb", course.self_paced / "index.es.ipynb",
-                 course.self_paced / "progress.es.ipynb", course.release / LID / f"{LID}.es.ipynb"):
-        copy = shutil.copytree(path.parent, tmp_path / f"{path.parent.parent.name}-{path.parent.name}")
+    for n, path in enumerate((course.self_paced / LID / f"{LID}.es.ipynb", course.self_paced / "index.es.ipynb",
+                              course.self_paced / "progress.es.ipynb", course.release / LID / f"{LID}.es.ipynb")):
+        copy = shutil.copytree(path.parent, tmp_path / str(n))
         nb = run_notebook(copy / path.name)
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
         assert errors == [], (path, errors[:1])
@@ -175,7 +175,7 @@ def test_a_spanish_lesson_in_the_web_view_on_a_phone(browser, spanish_view, cour
     try:
         page.goto(spanish_view + "/es/", wait_until="domcontentloaded")
         page.wait_for_url(re.compile(r"index\.es\.ipynb"), timeout=60_000)
-        page.wait_for_selector("text=Ruta para padres", timeout=90_000)
+        page.wait_for_selector("text=Para padres y tutores", timeout=90_000)
         assert page.get_attribute("html", "lang") == "es"
         english = page.locator('span[lang="en"] a', has_text="English").first
         assert english.get_attribute("href").endswith("index.ipynb")
