@@ -225,3 +225,40 @@ def test_a_tools_words_are_looked_up_in_its_language_over_the_same_structure(tmp
     (folder / "tools.es.yaml").write_text(yaml.safe_dump(words, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ToolsError, match="structure, not words"):
         load_tools(folder, "es")
+
+
+# -- the progress page and the completion record in Spanish ------------------------------------------------------
+def test_the_progress_page_and_completion_record_in_spanish(tmp_path):
+    from course_lib.content import dump, read_raw, with_edition
+    from course_lib.documents import files, to_pdf
+    from course_lib.outline import load_outline
+    from course_lib.progress import _track_html, completion_record, track_progress
+    from course_lib.store import ResponseStore
+
+    source = CourseLayout(spanish_course(tmp_path / "course"))
+    mine = tmp_path / "mine"
+    for lid in source.lesson_ids:
+        (mine / lid).mkdir(parents=True)
+        (mine / lid / "lesson.yaml").write_text(dump(with_edition(read_raw(source.lesson(lid)), "self-paced")))
+        if (source.lesson(lid) / "lesson.es.yaml").is_file():
+            shutil.copy(source.lesson(lid) / "lesson.es.yaml", mine / lid)
+    for name in ("course.yaml", "course.es.yaml"):
+        shutil.copy(source.notebooks / name, mine / name)
+    outline = load_outline(mine, "es")
+    track = outline.tracks["parent"]
+    for lid in track.lessons:  # answered in English: the same answers count in Spanish
+        content, store = outline.lessons[lid], ResponseStore(mine / lid / "my-answers.json", lid)
+        for q in content.questions.values():
+            store.save(q.store_key, q.key)
+        for r in content.reflections.values():
+            store.save(r.store_key, "Mi reflexión.")
+    rows = track_progress(mine, outline, track)
+    t = i18n.language("es")
+    page = text_of(_track_html(track, rows, t))
+    assert "Para padres y tutores" in page and "Terminada" in page and "Terminó todas las lecciones" in page
+    assert f"{rows[0].lesson_id}.es.ipynb" in _track_html(track, rows, t)
+    doc = completion_record(outline, track, rows, "Zoë Ñúñez", date(2026, 11, 25), t)
+    text = files(doc, t)[f"{doc.slug}.txt"][0]
+    assert "Zoë Ñúñez terminó la ruta para padres del curso" in text and "25 de noviembre de 2026" in text
+    assert "No es una licencia" in text and languages.english_sentences(text, "es") == []
+    assert '<html lang="es">' in files(doc, t)[f"{doc.slug}.html"][0] and to_pdf(doc) is not None
