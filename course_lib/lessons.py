@@ -56,7 +56,13 @@ class Lesson:
         if self.mode.grading:  # the feedback speaks the language the learner answered in
             language = _answered_in(self.folder) or language
         self.t = i18n.language(language)
-        self.content: LessonContent = load_lesson(folder, self.t.code)
+        try:
+            self.content: LessonContent = load_lesson(folder, self.t.code)
+        except LessonError:
+            if not self.mode.grading or self.t.code == i18n.DEFAULT:
+                raise
+            self.t = i18n.ENGLISH  # a grade never fails for want of a translation: the feedback is in English
+            self.content = load_lesson(folder)
         self.store = self.mode.answers(self.folder / ANSWERS_FILE, self.content.id, self.t.code)
         self._styled = False
 
