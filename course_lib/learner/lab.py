@@ -69,7 +69,7 @@ def start_lab(workspace: Path, port: int, prepare: Callable[[], SyncReport], lan
         print(_busy_message(port, t), flush=True)
         return 1
     print(t._("Getting the course ready..."), flush=True)
-    for notice in prepare().notices():
+    for notice in prepare().notices(t):
         print(notice, flush=True)
     cmd, env = lab_command(workspace, port, token, t.code)
     log_path = state / LOG_FILE
