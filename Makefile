@@ -2,7 +2,7 @@
 # `python -m course_lib ...`), so everything here works without make too.
 #
 #   make start      set up, make the self-paced edition, open JupyterLab on your workspace
-#                   (another port: make start PORT=8890)
+#                   (another port: make start PORT=8890; in Spanish: make start LANGUAGE=es, kept for next time)
 #   make test       set up with the test tools (browser included, where possible) and run every test
 #   make unit       the unit tests only, while you work: no server, no nbgrader, no browser (under a minute)
 #   make view       serve the read-only web view on http://127.0.0.1:8866/
@@ -12,6 +12,17 @@
 PYTHON ?= python3
 PORT   ?= 8888
 HUB_PORT = $(if $(filter command line,$(origin PORT)),$(PORT),8000)
+# The course's language, only when given on make's command line (make start LANGUAGE=es). LANGUAGE is
+# GNU gettext's own "speak this language" variable, so passing it on is harmless, while a desktop
+# session's own LANGUAGE (en_US:en) is not a choice. LANG=es works too, as the issue says, but LANG is
+# the locale of everything make runs ("es" is no locale: programs would fall back to C), so it is
+# taken as the course's language and the locale put back to C.UTF-8.
+ifeq ($(origin LANGUAGE),command line)
+  COURSE_LANGUAGE := --language $(LANGUAGE)
+else ifeq ($(origin LANG),command line)
+  COURSE_LANGUAGE := --language $(firstword $(subst _, ,$(subst ., ,$(LANG))))
+  override LANG := C.UTF-8
+endif
 VENV   := .venv
 BIN    := $(VENV)/bin
 COURSE := $(BIN)/course
@@ -42,7 +53,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 start: setup
-	@$(COURSE) start --port $(PORT)
+	@$(COURSE) start --port $(PORT) $(COURSE_LANGUAGE)
 
 view: setup
 	$(COURSE) view

@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="check every lesson, and the release if there is one")
     sub.add_parser("report", help="print each lesson's reading level and size (needs the test extra)")
     sub.add_parser("readme", help="rewrite the README's lesson table and list of tools from the course's data")
+    msgs = sub.add_parser("messages", help="bring the message catalogs (course_lib/locale/) in step with the code")
+    msgs.add_argument("--add", metavar="CODE", help="start the catalog of a new language (e.g. vi)")
     sub.add_parser("build", help="make the self-paced edition in build/self-paced/ (learners alone; the web view)")
     sub.add_parser("release", help="make the cohort edition in grading/release/ with nbgrader, and check it for leaks")
     grade = sub.add_parser("autograde", help="autograde the hand-ins in grading/submitted/ (nbgrader, every core)")
@@ -50,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--dir", type=Path, default=None, help="default: workspace/")
     start.add_argument("--no-lab", action="store_true", help="prepare everything but do not open JupyterLab")
     start.add_argument("--port", type=int, default=8888, help="on 127.0.0.1 (default: 8888)")
+    start.add_argument("--language", default=None, metavar="CODE",
+                       help="the course's language, kept for next time (en, es; default: the one chosen last)")
     view = sub.add_parser("view", help="serve the read-only web view with Voila on 127.0.0.1")
     view.add_argument("--port", type=int, default=8866)
     view.add_argument("--host", action="append", default=[], metavar="NAME",
@@ -88,23 +92,43 @@ def _check(args) -> int:
         problems += scan_release(layout)
     for p in problems:
         print(f"- {p}")
+    from importlib.util import find_spec
+
+    if find_spec("textstat") is None and any(layout.notebooks.glob("*/lesson.*.yaml")):
+        print("Note: the translations' reading ease was not checked: it needs textstat (pip install -e '.[test]').")
     verdict = f"{len(problems)} problem(s)" if problems else "no problems"
     print(f"{len(layout.lesson_ids)} lesson(s) checked: {verdict}.")
     return 1 if problems else 0
 
 
 def _report(args) -> int:
-    from .outline import load_outline
+    from .outline import course_languages, load_outline
     from .publish.citations import readability
+    from .publish.languages import MIN_EASE, ease_by_lesson
 
     layout = find_course(args.root)
     outline = load_outline(layout.notebooks)
-    print(f"{'lesson':32} {'FK grade':>8} {'ease':>5} {'words':>6} {'checks':>6} {'graded':>6} {'steps':>5}")
+    others = [code for code in course_languages(layout.notebooks)[1:] if code in MIN_EASE]
+    ease = {code: ease_by_lesson(layout, code) for code in others}
+    print(f"{'lesson':32} {'FK grade':>8} {'ease':>5} {'words':>6} {'checks':>6} {'graded':>6} {'steps':>5}"
+          + "".join(f" {'FH ' + code:>6}" for code in others))
     for lid, lesson in outline.lessons.items():
         r = readability(layout.lesson(lid))
         steps = sum(len(s.steps) for s in lesson.scenarios.values())
         print(f"{lid:32} {r['grade']:8.1f} {r['ease']:5.0f} {r['words']:6d} {len(lesson.self_checks):6d} "
-              f"{len(lesson.questions):6d} {steps:5d}")
+              f"{len(lesson.questions):6d} {steps:5d}"
+              + "".join(f" {ease[c][lid]:6.0f}" if lid in ease[c] else f" {'':>6}" for c in others))
+    if others:
+        print("FH: Fernández-Huerta reading ease of the lesson in that language (" + ", ".join(
+            f"{c}: {MIN_EASE[c]:.0f} or more" for c in others) + ", checked by course check)")
+    return 0
+
+
+def _messages(args) -> int:
+    from .publish.messages import update
+
+    for line in update(args.add):
+        print(line)
     return 0
 
 
@@ -198,7 +222,7 @@ def _start(args) -> int:
         print(prepare().summary())
         print(f"Your workspace is {target}")
         return 0
-    return start_lab(target, args.port, prepare)
+    return start_lab(target, args.port, prepare, args.language)
 
 
 def _view(args) -> int:
@@ -227,8 +251,8 @@ def _hub(args) -> int:
         raise CommandError(str(exc)) from exc
 
 
-COMMANDS = {"check": _check, "report": _report, "readme": _readme, "build": _build, "release": _release,
-            "autograde": _autograde, "feedback": _feedback, "grades": _grades, "roster": _roster,
+COMMANDS = {"check": _check, "report": _report, "readme": _readme, "messages": _messages, "build": _build,
+            "release": _release, "autograde": _autograde, "feedback": _feedback, "grades": _grades, "roster": _roster,
             "gradebook": _gradebook, "workspace": _workspace, "start": _start, "view": _view, "hub": _hub}
 
 if __name__ == "__main__":

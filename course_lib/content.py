@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from .i18n import DEFAULT
 from .questions import Question, Reflection
 from .reader import LessonError, Reader
 from .store import entry_key
@@ -106,9 +107,17 @@ def read_raw(folder: str | Path) -> dict:
     return raw
 
 
-def load_lesson(folder: str | Path) -> LessonContent:
-    """Read and check ``lesson.yaml`` in ``folder``."""
-    return parse_lesson(read_raw(folder), where=str(Path(folder) / LESSON_FILE))
+def load_lesson(folder: str | Path, language: str | None = None) -> LessonContent:
+    """Read and check ``lesson.yaml`` in ``folder``; in another ``language``, with the words of its
+    ``lesson.<language>.yaml`` (:mod:`course_lib.translation`) over the same structure."""
+    where = str(Path(folder) / LESSON_FILE)
+    raw = read_raw(folder)
+    if language and language != DEFAULT:
+        from .translation import load_translation, translate, translation_file
+
+        words = {k: v for k, v in load_translation(folder, language).items() if k != "cells"}  # the notebook's
+        raw, _cells = translate(raw, {}, words, str(translation_file(folder, language)))
+    return parse_lesson(raw, where=where)
 
 
 def parse_lesson(raw: object, where: str = LESSON_FILE) -> LessonContent:

@@ -33,6 +33,15 @@ PROGRESS = "progress.ipynb"
 ANSWERS_FILE = "my-answers.json"
 
 
+def in_language(name: str, language: str | None) -> str:
+    """A notebook's file name in ``language``: ``index.ipynb`` in Spanish is ``index.es.ipynb``, beside the
+    English one, so a lesson's notebooks in every language share its folder and its answers file."""
+    if not language or language == "en":
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{language}.{suffix}" if dot else f"{name}.{language}"
+
+
 @dataclass(frozen=True)
 class CourseLayout:
     root: Path
@@ -117,8 +126,8 @@ class CourseLayout:
     def lesson(self, lesson_id: str, edition_root: Path | None = None) -> Path:
         return (edition_root or self.notebooks) / lesson_id
 
-    def lesson_notebook(self, lesson_id: str, edition_root: Path | None = None) -> Path:
-        return self.lesson(lesson_id, edition_root) / f"{lesson_id}.ipynb"
+    def lesson_notebook(self, lesson_id: str, edition_root: Path | None = None, language: str | None = None) -> Path:
+        return self.lesson(lesson_id, edition_root) / in_language(f"{lesson_id}.ipynb", language)
 
     def owns(self, folder: Path) -> bool:
         """Is ``folder`` one of the course's own copies (the source, nbgrader's folders or a build),

@@ -8,6 +8,12 @@ The same notebook behaves in four *modes* (:mod:`course_lib.modes`: learn, previ
 chosen from the environment rather than by the author, and the lesson data's *edition* (see
 :mod:`course_lib.content`) says whether answer keys are at hand: a self-paced learner checks
 their own lesson, a cohort learner's instructor grades it.
+
+A lesson is shown in one *language*: its notebook in another language imports
+``from course_lib import lesson_es as lesson`` (:mod:`course_lib.i18n`), and the lesson's words come
+from ``lesson.es.yaml`` over the structure of ``lesson.yaml``. Answers are kept by id in the same
+``my-answers.json`` whatever the language; when grading, the lesson speaks the language the learner
+last answered in, which the answers file records.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from pathlib import Path
 import yaml
 from IPython.display import HTML
 
-from . import modes, render, views
+from . import i18n, modes, render, views
 from .content import LessonContent, load_lesson
+from .i18n import N_
 from .layout import ALT_TEXT_FILE, ANSWERS_FILE, find_layout
 from .modes import Mode
 from .questions import MAX_REFLECTION_CHARS, Reflection
@@ -30,50 +37,65 @@ from .scenarios import ScenarioPlayer
 from .store import CHECKED_LESSON, ResponseStore
 from .views import QuestionView, ReflectionView, Response
 
-AUDIENCE_NAMES = {"parent": "parents and guardians", "aide": "classroom aides"}
-HOW_TO_USE = ("**How to use this lesson.** Read from top to bottom. You answer by clicking, never by typing code. "
-              "{keeping} Words in **bold** are explained in the list of words near the end.")
+AUDIENCE_NAMES = {"parent": N_("parents and guardians"), "aide": N_("classroom aides")}
+HOW_TO_USE = N_("**How to use this lesson.** Read from top to bottom. You answer by clicking, never by typing code. "
+                "{keeping} Words in **bold** are explained in the list of words near the end.")
 
 
-def open_lesson(folder: str | Path | None = None, mode: Mode | str | None = None) -> Lesson:
-    """Load the lesson in ``folder`` (default: the notebook's own folder) with the learner's answers."""
+def open_lesson(folder: str | Path | None = None, mode: Mode | str | None = None,
+                language: str | None = None) -> Lesson:
+    """Load the lesson in ``folder`` (default: the notebook's own folder) with the learner's answers,
+    in ``language`` (default English)."""
     folder = Path(folder) if folder is not None else Path.cwd()
-    return Lesson(folder, modes.for_folder(folder, mode))
+    return Lesson(folder, modes.for_folder(folder, mode), language)
 
 
 class Lesson:
-    def __init__(self, folder: Path, mode: Mode | str):
+    def __init__(self, folder: Path, mode: Mode | str, language: str | None = None):
         self.folder, self.mode = Path(folder), modes.get(mode)
-        self.content: LessonContent = load_lesson(folder)
-        self.store = self.mode.answers(self.folder / ANSWERS_FILE, self.content.id)
+        if self.mode.grading:  # the feedback speaks the language the learner answered in
+            language = _answered_in(self.folder) or language
+        self.t = i18n.language(language)
+        try:
+            self.content: LessonContent = load_lesson(folder, self.t.code)
+        except LessonError:
+            if not self.mode.grading or self.t.code == i18n.DEFAULT:
+                raise
+            self.t = i18n.ENGLISH  # a grade never fails for want of a translation: the feedback is in English
+            self.content = load_lesson(folder)
+        self.store = self.mode.answers(self.folder / ANSWERS_FILE, self.content.id, self.t.code)
         self._styled = False
 
     # -- text blocks -----------------------------------------------------------------------
     def header(self):
         """The title, who the lesson is for, what it teaches, and how to use it here (the mode says
         whether answers are kept)."""
-        c = self.content
+        c, t = self.content, self.t
         if self.mode.grading:  # the title, for the grader and the learner's feedback page
-            return HTML(f"<div class='course-lesson-title'><h2>{escape(c.title)}</h2></div>")
-        who = " and ".join(AUDIENCE_NAMES[a] for a in c.audiences)
-        html = (f"<h1>{escape(c.title)}</h1><p>About {c.minutes} minutes · For {who}</p>"
-                f"<h2>What you will learn</h2><p>After this lesson you can:</p>{render.bullet_list(c.objectives)}"
-                + render.md(" ".join(HOW_TO_USE.format(keeping=self.mode.keeping).split())))
+            return HTML(f"<div class='course-lesson-title' lang='{t.code}'><h2>{escape(c.title)}</h2></div>")
+        names = [t._(AUDIENCE_NAMES[a]) for a in c.audiences]
+        who = t._("{first} and {second}", first=names[0], second=names[1]) if len(names) == 2 else ", ".join(names)
+        html = (f"<h1>{escape(c.title)}</h1><p>{t._('About {minutes} minutes · For {who}', minutes=c.minutes, who=who)}"
+                f"</p><h2>{t._('What you will learn')}</h2><p>{t._('After this lesson you can:')}</p>"
+                f"{render.bullet_list(c.objectives)}"
+                + render.md(" ".join(t._(HOW_TO_USE, keeping=self.mode.say("keeping", t)).split())))
         if self.mode.notice:
-            html += render.message("info", self.mode.notice)
+            html += render.message("info", self.mode.say("notice", t), t=t)
         if self.store.problem:
-            html += render.message("warn", self.store.problem)
+            html += render.message("warn", t.message(self.store.problem), t=t)
         self._styled = False
         return self._block(html)
 
     def key_points(self):
-        return self._block("<h2>Key points</h2>" + render.bullet_list(self.content.key_points))
+        return self._block(f"<h2>{self.t._('Key points')}</h2>" + render.bullet_list(self.content.key_points))
 
     def glossary(self):
-        return self._block("<h2>Words used in this lesson</h2>" + render.definitions(self.content.glossary))
+        return self._block(f"<h2>{self.t._('Words used in this lesson')}</h2>"
+                           + render.definitions(self.content.glossary))
 
     def sources(self):
-        return self._block("<h2>Sources</h2>" + render.bullet_list(self.content.sources, ordered=True))
+        return self._block(f"<h2>{self.t._('Sources')}</h2>"
+                           + render.bullet_list(self.content.sources, ordered=True))
 
     def picture(self, name: str):
         """A picture from the lesson's ``assets/`` (or the course's), with its alt text."""
@@ -88,50 +110,58 @@ class Lesson:
         sc = self._find(self.content.scenarios, scenario_id, "scenario")
         if self.mode.grading:
             return None
-        return self._element(ScenarioPlayer(sc, self.store))
+        return self._element(ScenarioPlayer(sc, self.store, self.t))
 
     def self_check(self, question_id: str):
         q = self._find(self.content.self_checks, question_id, "self-check")
         if self.mode.grading:
             return None
-        return self._element(QuestionView(q, self.store))
+        return self._element(QuestionView(q, self.store, t=self.t))
 
     def question(self, question_id: str):
         q = self._find(self.content.questions, question_id, "question")
         if self.mode.grading:
             return None
-        return self._element(QuestionView(q, self.store, self._response()))
+        return self._element(QuestionView(q, self.store, self._response(), self.t))
 
     def reflection(self, reflection_id: str):
         r = self._find(self.content.reflections, reflection_id, "reflection")
+        t = self.t
         if self.mode.grading:
-            return HTML(_written(r, self.store))
+            return HTML(_written(r, self.store, t))
         if not self.mode.keeps_answers:
-            note = self.mode.not_kept
+            note = self.mode.say("not_kept", t)
         elif self.content.has_keys:
-            note = "When you check your lesson, you can compare it with what a strong answer includes."
+            note = t._("When you check your lesson, you can compare it with what a strong answer includes.")
         else:
-            note = "A person will read it after you hand in the lesson. You can change it until then."
-        return self._element(ReflectionView(r, self.store, note, show_rubric=self.content.has_keys))
+            note = t._("A person will read it after you hand in the lesson. You can change it until then.")
+        return self._element(ReflectionView(r, self.store, note, show_rubric=self.content.has_keys, t=t))
 
     def graded_intro(self):
         """The heading and instructions above the graded questions, with their count, in words that
         fit the learner: with an instructor, alone, or visiting the web view."""
-        n = len(self.content.questions)
-        count = render.number(n)
-        plural = "s" if n != 1 else ""
+        t, n = self.t, len(self.content.questions)
+        count = t.count(n)
         if self.mode.marks_at_once:
-            text = (f"Try {'these' if n != 1 else 'this'} {count} question{plural}. Press **Check my answer** to "
-                    "see if you were right, and why.")
+            text = t.ngettext("Try this {count} question. Press **Check my answer** to see if you were right, and why.",
+                              "Try these {count} questions. Press **Check my answer** to see if you were right, and "
+                              "why.", n, count=count)
         elif self.content.has_keys:
-            text = (f"{'These' if n != 1 else 'This'} {count} question{plural} show what you have learned. Choose "
-                    "your answer and press **Save my answer**. When you have answered them all, press **Check my "
-                    "lesson** at the end to see which were right, and why.")
+            text = t.ngettext(
+                "This {count} question shows what you have learned. Choose your answer and press **Save my answer**. "
+                "When you have answered it, press **Check my lesson** at the end to see if it was right, and why.",
+                "These {count} questions show what you have learned. Choose your answer and press **Save my "
+                "answer**. When you have answered them all, press **Check my lesson** at the end to see which were "
+                "right, and why.", n, count=count)
         else:
-            text = (f"{'These' if n != 1 else 'This'} {count} question{plural} count toward your grade. Choose "
-                    "your answer and press **Save my answer**. You can change an answer and save it again until "
-                    "you hand the lesson in. Your instructor's feedback will show the right answers.")
-        return self._block("<h2>Questions</h2>" + render.md(text))
+            text = t.ngettext(
+                "This {count} question counts toward your grade. Choose your answer and press **Save my answer**. You "
+                "can change an answer and save it again until you hand the lesson in. Your instructor's feedback "
+                "will show the right answers.",
+                "These {count} questions count toward your grade. Choose your answer and press **Save my answer**. "
+                "You can change an answer and save it again until you hand the lesson in. Your instructor's "
+                "feedback will show the right answers.", n, count=count)
+        return self._block(f"<h2>{t._('Questions')}</h2>" + render.md(text))
 
     def check_lesson(self):
         """"Check my lesson": each graded question marked, with the right answer and why, and the score.
@@ -142,12 +172,14 @@ class Lesson:
             from .handin import HandIn
 
             return self._element(HandIn(self))
+        t = self.t
         result = views.html()
         result.add_class("course-live")
-        go = views.button("Check my lesson", "primary")
+        go = views.button(t._("Check my lesson"), "primary")
         go.on_click(lambda _b: self._check(result))
-        intro = views.html("<p style='margin:0.2em 0'><strong>Check my lesson</strong>: see which answers were "
-                           "right, and why, and your score. You can check as often as you like.</p>")
+        intro = views.html("<p style='margin:0.2em 0'>" + t._(
+            "<strong>{button}</strong>: see which answers were right, and why, and your score. You can check as "
+            "often as you like.", button=t._("Check my lesson")) + "</p>")
         return self._element(views.Shown(views.card([intro, go, result], "course-check")))
 
     # -- grading (called from nbgrader's hidden test cells) ---------------------------------
@@ -158,21 +190,23 @@ class Lesson:
         read afresh, so the grade is what the learner saved, whatever the kernel holds.
         """
         q = self._find(self.content.questions, question_id, "question")
+        t = self.t
         if q.key is None:
             from IPython.display import display
 
-            display(HTML(render.message("info", "This question is graded by your instructor.")))
+            display(HTML(render.message("info", t._("This question is graded by your instructor."), t=t)))
             return 0.0
         store = ResponseStore(self.folder / ANSWERS_FILE, self.content.id, writable=False)
-        answer, problem = None, store.problem or ""
+        answer, problem = None, t.message(store.problem)
         if not problem:
             answer = q.saved_in(store)
             if answer is None and store.get(q.store_key) is not None:
-                problem = "The saved answer could not be read, so it could not be graded."
+                problem = t._("The saved answer could not be read, so it could not be graded.")
         earned = q.points_for(answer)
         from IPython.display import display
 
-        display(HTML(f"<h3>{escape(render.plain(q.prompt))}</h3>" + render.graded_result(q, answer, earned, problem)))
+        display(HTML(f"<h3>{escape(render.plain(q.prompt))}</h3>"
+                     + render.graded_result(q, answer, earned, problem, t=t)))
         return earned
 
     def results(self) -> list[tuple]:
@@ -182,37 +216,40 @@ class Lesson:
 
     # -- helpers ---------------------------------------------------------------------------
     def _check(self, result) -> None:
+        t = self.t
         try:
             if self.store.writable:
                 self.store.reload()  # the file is the truth: another open copy may have saved since
             rows = self.results()
             earned, total = sum(r[2] for r in rows), sum(q.points for q, _a, _e in rows)
             missing = sum(a is None for _q, a, _e in rows)
-            parts = [render.box("info", f"<strong>Your score: {earned:g} of {total:g} points</strong>"
-                                        + (f" ({missing} question{'s' if missing != 1 else ''} not answered yet)"
-                                           if missing else "") + ".")]
+            score = t._("Your score: {earned} of {total} points", earned=format(earned, "g"), total=format(total, "g"))
+            parts = [render.box("info", f"<strong>{score}</strong>" + (" " + t.ngettext(
+                "({n} question not answered yet)", "({n} questions not answered yet)", missing) if missing else "")
+                + ".", t=t)]
             for q, answer, got in rows:
                 parts.append(f"<h3 style='font-size:1.05em;margin:0.8em 0 0.2em'>{render.md_inline(q.prompt)}</h3>"
-                             + render.graded_result(q, answer, got))
+                             + render.graded_result(q, answer, got, t=t))
             for r in self.content.reflections.values():
                 if r.rubric and r.saved_in(self.store):
-                    parts.append(render.strong_answer(r))
+                    parts.append(render.strong_answer(r, t=t))
             result.value = "".join(parts)
             if self.store.writable:
                 self.store.save(CHECKED_LESSON, {"score": earned, "max": total, "unanswered": missing})
         except Exception:  # noqa: BLE001 - never a traceback in front of a learner
             views.log.exception("check_lesson failed")
-            result.value = render.message("warn", "Sorry, your lesson could not be checked just now. Your "
-                                                  "answers are safe. Please try again.")
+            result.value = render.message("warn", t._("Sorry, your lesson could not be checked just now. Your "
+                                                      "answers are safe. Please try again."), t=t)
 
     def _response(self) -> Response:
+        t = self.t
         if self.mode.marks_at_once:
-            return Response(True, self.mode.not_kept, "Check my answer")
+            return Response(True, self.mode.say("not_kept", t), N_("Check my answer"))
         if self.content.has_keys:
-            return Response(False, "When you have answered every question, press Check my lesson at the end "
-                                   "to see how you did. You can change your answer and save it again.")
-        return Response(False, "Your instructor will grade this after you hand in the lesson. You can change "
-                               "it until then.")
+            return Response(False, t._("When you have answered every question, press Check my lesson at the end "
+                                       "to see how you did. You can change your answer and save it again."))
+        return Response(False, t._("Your instructor will grade this after you hand in the lesson. You can change "
+                                   "it until then."))
 
     def _element(self, view):
         if not self._styled:
@@ -247,45 +284,60 @@ class Lesson:
         return table[item_id]
 
 
-def _written(r: Reflection, store: ResponseStore) -> str:
+def _written(r: Reflection, store: ResponseStore, t: i18n.Language = i18n.ENGLISH) -> str:
     """What the learner wrote, for the grader (formgrader) and the learner's feedback: shown as
     written and wrapped. A reflection longer than its box takes (the file was edited by hand) is
     shown to its limit, saying so, never dropped."""
     raw = store.get(r.store_key)
     note = ""
     if isinstance(raw, str) and len(raw.strip()) > MAX_REFLECTION_CHARS:
-        note = (f"<p><em>The reflection saved is {len(raw.strip()):,} characters long, more than the "
-                f"{MAX_REFLECTION_CHARS:,} its box takes; its first {MAX_REFLECTION_CHARS:,} are shown.</em></p>")
+        note = "<p><em>" + t._("The reflection saved is {length} characters long, more than the {limit} its box "
+                               "takes; its first {limit} are shown.", length=f"{len(raw.strip()):,}",
+                               limit=f"{MAX_REFLECTION_CHARS:,}") + "</em></p>"
         raw = raw.strip()[:MAX_REFLECTION_CHARS]
     text = Reflection.answer_from(raw)
     if text is None:
-        body = "<p><em>No reflection was saved.</em></p>"
+        body = f"<p><em>{t._('No reflection was saved.')}</em></p>"
     else:
         body = (f"{note}<div style='white-space:pre-wrap;overflow-wrap:anywhere;max-width:48rem'>"
                 f"{render.learner_text(text)}</div>")
-    return (f"<div class='course-written'><h3>Reflection</h3>{render.md(r.prompt)}"
-            f"<p><strong>The answer written:</strong></p>{body}</div>")
+    return (f"<div class='course-written'><h3>{t._('Reflection')}</h3>{render.md(r.prompt)}"
+            f"<p><strong>{t._('The answer written:')}</strong></p>{body}</div>")
+
+
+def _answered_in(folder: Path) -> str | None:
+    """The language the learner last answered in, as their answers file says (checked: a hand-in is
+    untrusted), where the lesson has that language; else ``None``."""
+    from .store import answers_language
+    from .translation import translation_file
+
+    code = answers_language(folder / ANSWERS_FILE)
+    return code if code and (code == i18n.DEFAULT or translation_file(folder, code).is_file()) else None
 
 
 class Here:
-    """``course_lib.lesson``: the lesson in the current notebook's folder, opened on first use.
+    """``course_lib.lesson``: the lesson in the current notebook's folder, opened on first use;
+    ``course_lib.lesson_es`` the same lesson in Spanish (any language with a catalog).
 
     A kernel runs in the notebook's folder, so this needs no argument, and every cell that uses
     it works on its own, in any order."""
 
-    _opened: dict[tuple[Path, Mode], Lesson] = {}
+    _opened: dict[tuple[Path, Mode, str], Lesson] = {}
+
+    def __init__(self, language: str = i18n.DEFAULT):
+        self._language = language
 
     def _lesson(self) -> Lesson:
-        key = (Path.cwd(), modes.current_mode())
+        key = (Path.cwd(), modes.current_mode(), self._language)
         if key not in self._opened:
-            self._opened[key] = open_lesson()
+            self._opened[key] = open_lesson(language=self._language)
         return self._opened[key]
 
     def __getattr__(self, name: str):
         return getattr(self._lesson(), name)
 
     def __repr__(self) -> str:
-        return "<the lesson in this folder>"
+        return f"<the lesson in this folder ({self._language})>"
 
 
 HERE = Here()  # course_lib.lesson

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .i18n import N_, Message
 from .reader import LessonError, Reader
 from .registry import register
 from .store import ResponseStore, entry_key
@@ -32,7 +33,12 @@ MULTIPLE_MARGIN = 0.25  # multiple choice: a position right this much more often
 
 
 class AnswerError(ValueError):
-    """An answer that cannot be accepted; ``str(err)`` is a friendly message for the learner."""
+    """An answer that cannot be accepted. ``message`` is a friendly message for the learner, shown in
+    the page's language (``str(err)`` is its English)."""
+
+    def __init__(self, text: str, **params):
+        self.message = Message.of(text, **params)
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -227,7 +233,7 @@ class Question:
 class SingleChoice(Question):
     kind = "single"
     label = "single-choice"
-    instruction = "Choose one answer."
+    instruction = N_("Choose one answer.")
 
     @classmethod
     def _read_key(cls, r, items, options, extra):
@@ -238,9 +244,9 @@ class SingleChoice(Question):
 
     def normalise(self, raw):
         if raw is None or raw == "":
-            raise AnswerError("Please choose an answer first.")
+            raise AnswerError(N_("Please choose an answer first."))
         if not isinstance(raw, str) or raw not in self.option_ids:
-            raise AnswerError("That answer is not one of the choices. Please choose again.")
+            raise AnswerError(N_("That answer is not one of the choices. Please choose again."))
         return raw
 
     def score(self, answer):
@@ -265,7 +271,7 @@ class SingleChoice(Question):
 class MultipleChoice(Question):
     kind = "multiple"
     label = "multiple-choice"
-    instruction = "Tick every answer that fits."
+    instruction = N_("Tick every answer that fits.")
 
     @classmethod
     def _read_key(cls, r, items, options, extra):
@@ -276,11 +282,11 @@ class MultipleChoice(Question):
 
     def normalise(self, raw):
         if isinstance(raw, str) or not isinstance(raw, (list, tuple, set, frozenset)):
-            raise AnswerError("That answer could not be read. Please tick your choices again.")
+            raise AnswerError(N_("That answer could not be read. Please tick your choices again."))
         if not raw:
-            raise AnswerError("Please tick at least one box first.")
+            raise AnswerError(N_("Please tick at least one box first."))
         if any(not isinstance(v, str) or v not in self.option_ids for v in raw):
-            raise AnswerError("One of those answers is not among the choices. Please tick again.")
+            raise AnswerError(N_("One of those answers is not among the choices. Please tick again."))
         return tuple(i for i in self.option_ids if i in raw)
 
     def score(self, answer):
@@ -315,7 +321,7 @@ class Sorting(Question):
 
     kind = "sort"
     label = "sorting"
-    instruction = "Choose a place for each item."
+    instruction = N_("Choose a place for each item.")
     items_field = "items"
     key_field = "answer"
     extra_fields = ("categories",)
@@ -346,14 +352,14 @@ class Sorting(Question):
 
     def normalise(self, raw):
         if not isinstance(raw, Mapping):
-            raise AnswerError("That answer could not be read. Please choose again for each item.")
+            raise AnswerError(N_("That answer could not be read. Please choose again for each item."))
         if set(raw) - set(self.option_ids):
-            raise AnswerError("That answer names an item that is not in this question. Please choose again.")
+            raise AnswerError(N_("That answer names an item that is not in this question. Please choose again."))
         chosen = {k: v for k, v in raw.items() if v not in (None, "")}
         if any(not isinstance(v, str) or v not in self.category_ids for v in chosen.values()):
-            raise AnswerError("One of those choices is not among the options. Please choose again.")
+            raise AnswerError(N_("One of those choices is not among the options. Please choose again."))
         if len(chosen) < len(self.options):
-            raise AnswerError("Please choose a place for every item first.")
+            raise AnswerError(N_("Please choose a place for every item first."))
         return {i: chosen[i] for i in self.option_ids}
 
     def score(self, answer):
@@ -426,13 +432,12 @@ class Reflection:
     @staticmethod
     def normalise(raw: object) -> str:
         if not isinstance(raw, str):
-            raise AnswerError("Your reflection could not be read. Please type it again.")
+            raise AnswerError(N_("Your reflection could not be read. Please type it again."))
         text = raw.strip()
         if not text:
-            raise AnswerError("Please write a few words before saving.")
+            raise AnswerError(N_("Please write a few words before saving."))
         if len(text) > MAX_REFLECTION_CHARS:
-            raise AnswerError(
-                f"Your reflection is {len(text):,} characters long. Please shorten it to "
-                f"{MAX_REFLECTION_CHARS:,} characters or fewer (a few sentences is plenty)."
-            )
+            raise AnswerError(N_("Your reflection is {length:,} characters long. Please shorten it to {most:,} "
+                                 "characters or fewer (a few sentences is plenty)."),
+                              length=len(text), most=MAX_REFLECTION_CHARS)
         return text

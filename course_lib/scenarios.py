@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from . import render
 from .content import Scenario
+from .i18n import ENGLISH, Language
 from .store import ResponseStore
 from .views import BUTTON_STYLE, FULL_WIDTH, ROW, Element, button, card, html, live, safely, text_of
 
@@ -72,8 +73,8 @@ class ScenarioPlayer(Element):
     """Draws a :class:`ScenarioRun`. Its verbs (``choose``, ``go_on``, ``back``, ``restart``) are the
     buttons a learner presses; ``text``, ``choices`` and ``feedback`` are what the learner reads."""
 
-    def __init__(self, scenario: Scenario, store: ResponseStore):
-        self.store = store
+    def __init__(self, scenario: Scenario, store: ResponseStore, t: Language = ENGLISH):
+        self.store, self.t = store, t
         self.key = scenario.store_key
         self.run = ScenarioRun(scenario, store.get(self.key))
         self.status = live()
@@ -81,8 +82,8 @@ class ScenarioPlayer(Element):
         self.step_text.add_class("course-step")  # the page's script moves focus here after a choice
         self.body = w.VBox(layout=FULL_WIDTH)
         self.widget = card(
-            [html("<p style='margin:0.2em 0;font-size:90%'><strong>What would you do?</strong> "
-                  "(a practice story, not graded)</p><h3 style='margin:0.2em 0'>"
+            [html(f"<p style='margin:0.2em 0;font-size:90%'><strong>{t._('What would you do?')}</strong> "
+                  f"{t._('(a practice story, not graded)')}</p><h3 style='margin:0.2em 0'>"
                   f"{render.md_inline(scenario.title)}</h3>"),
              self.step_text, self.body, self.status],
             "course-scenario",
@@ -114,22 +115,23 @@ class ScenarioPlayer(Element):
         next(b for b in buttons if b.description == label).click()
 
     def draw(self) -> None:
-        run, step = self.run, self.run.step
+        run, step, t = self.run, self.run.step, self.t
         self.step_text.value = f"<div tabindex='-1' class='course-step-text'>{render.md(step.text)}</div>"
         parts: list[w.Widget] = []
         if step.is_ending:
-            parts.append(html(render.box("info", "<strong>The end of this story.</strong> "
-                                         "You can go back and try other choices, or start again.")))
+            parts.append(html(render.box("info", f"<strong>{t._('The end of this story.')}</strong> "
+                                         + t._("You can go back and try other choices, or start again."), t=t)))
             parts.append(self._restart_row())
         elif run.pending is not None:
             choice = step.choices[run.pending]
-            parts.append(html(render.box("info", f"<strong>You chose:</strong> {render.md_inline(choice.text)}"
-                                         f"<br>{render.md_inline(choice.feedback)}")))
-            go_on = button("Continue", "primary")
+            parts.append(html(render.box("info", f"<strong>{t._('You chose:')}</strong> "
+                                         f"{render.md_inline(choice.text)}<br>{render.md_inline(choice.feedback)}",
+                                         t=t)))
+            go_on = button(t._("Continue"), "primary")
             go_on.on_click(lambda _b: self._go_on())
             parts.append(self._row([go_on, *self._back_buttons()]))
         else:
-            parts.append(html("<p style='margin:0.3em 0'><strong>What would you do?</strong></p>"))
+            parts.append(html(f"<p style='margin:0.3em 0'><strong>{t._('What would you do?')}</strong></p>"))
             for i, choice in enumerate(step.choices):
                 b = w.Button(description=choice.text, tooltip=choice.text, layout=CHOICE, style=BUTTON_STYLE)
                 b.add_class("course-choice")
@@ -150,12 +152,12 @@ class ScenarioPlayer(Element):
     def _back_buttons(self) -> list[w.Button]:
         if self.run.pending is None and len(self.run.path) == 1:
             return []
-        back = button("Back")
+        back = button(self.t._("Back"))
         back.on_click(lambda _b: self._back())
         return [back]
 
     def _restart_row(self) -> w.HBox:
-        again = button("Start again", "primary")
+        again = button(self.t._("Start again"), "primary")
         again.on_click(lambda _b: self._restart())
         return self._row([again, *self._back_buttons()])
 

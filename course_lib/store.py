@@ -20,10 +20,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .files import atomic_write
+from .i18n import N_, Message, known
 from .layout import ANSWERS_FILE
 
-__all__ = ["ANSWERS_FILE", "CHECKED_LESSON", "ResponseStore", "StoreError", "draft_key", "entry_key"]
+__all__ = ["ANSWERS_FILE", "CHECKED_LESSON", "ResponseStore", "StoreError", "answers_language", "draft_key",
+           "entry_key"]
 FORMAT = 1
+DAMAGED = N_("Your saved answers file ({file}) is damaged and could not be read.")
 MAX_BYTES = 2_000_000  # far more than any learner writes; a bigger file is not read
 
 
@@ -43,8 +46,26 @@ def draft_key(key: str) -> str:
 CHECKED_LESSON = entry_key("checked", "lesson")  # the score "Check my lesson" last showed
 
 
+def answers_language(path: str | Path) -> str | None:
+    """The language an answers file says its learner last answered in, if it is one of the course's
+    (the file is the learner's: anything else is ``None``)."""
+    try:
+        path = Path(path)
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return known(data.get("language")) if isinstance(data, dict) else None
+
+
 class StoreError(ValueError):
-    """The answers file cannot be read; the message is meant for the learner."""
+    """The answers file cannot be read; the message (a :class:`~course_lib.i18n.Message`) is meant for
+    the learner."""
+
+    def __init__(self, text: str, **params):
+        self.message = Message.of(text, **params)
+        super().__init__(self.message)
 
 
 class ResponseStore:
@@ -52,13 +73,20 @@ class ResponseStore:
 
     ``writable=False`` is for the autograder and the read-only web view: the file is read (or,
     with ``path=None``, nothing is read) and nothing is ever written.
+
+    ``language``: the language the learner answers in, kept in the file with each save, so the
+    grader's feedback is written in it (:attr:`language` reads it back, checked: the file is the
+    learner's, so it may say anything). Answers are kept by id, the same in every language: a
+    learner who switches language keeps them.
     """
 
-    def __init__(self, path: str | Path | None, lesson_id: str, writable: bool = True):
+    def __init__(self, path: str | Path | None, lesson_id: str, writable: bool = True, language: str | None = None):
         self.path = Path(path) if path is not None else None
         self.lesson_id = lesson_id
         self.writable = writable and self.path is not None
-        self.problem: str | None = None  # a message for the learner, if loading went wrong
+        self.answering_in = language
+        self.problem: Message | None = None  # a message for the learner, if loading went wrong
+        self.language: str | None = None  # the language of the last save, if the file says a known one
         self._answers: dict[str, dict] = {}
         self.reload()
 
@@ -69,10 +97,11 @@ class ResponseStore:
             self._answers = self._read()
         except StoreError as exc:
             self._answers = {}
-            self.problem = str(exc)
+            self.problem = exc.message
             if self.writable:
                 copy = self._keep_damaged_copy()
-                self.problem += f" A copy of the damaged file was kept as {copy.name}. You can answer again here."
+                self.problem = Message.of(N_("{problem} A copy of the damaged file was kept as {copy}. You can "
+                                             "answer again here."), problem=exc.message, copy=copy.name)
 
     def get(self, key: str, default=None):
         entry = self._answers.get(key)
@@ -94,20 +123,20 @@ class ResponseStore:
             return {}
         try:
             if self.path.stat().st_size > MAX_BYTES:
-                raise StoreError(f"Your saved answers file ({self.path.name}) is too large to be an answers file.")
+                raise StoreError(N_("Your saved answers file ({file}) is too large to be an answers file."),
+                                 file=self.path.name)
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-            raise StoreError(f"Your saved answers file ({self.path.name}) is damaged and could not be read.") from None
+            raise StoreError(DAMAGED, file=self.path.name) from None
         answers = data.get("answers") if isinstance(data, dict) else None
         if not isinstance(answers, dict) or not all(
             isinstance(v, dict) and "value" in v for v in answers.values()
         ):
-            raise StoreError(f"Your saved answers file ({self.path.name}) is damaged and could not be read.")
+            raise StoreError(DAMAGED, file=self.path.name)
         if data.get("lesson") != self.lesson_id:
-            raise StoreError(
-                f"The answers file {self.path.name} in this folder belongs to another lesson "
-                f"({data.get('lesson')!r}), not to this one."
-            )
+            raise StoreError(N_("The answers file {file} in this folder belongs to another lesson ({other}), not "
+                                "to this one."), file=self.path.name, other=repr(data.get("lesson")))
+        self.language = known(data.get("language"))
         return answers
 
     def _keep_damaged_copy(self) -> Path:
@@ -150,5 +179,7 @@ class ResponseStore:
                 self._answers = answers
                 return
         data = {"format": FORMAT, "lesson": self.lesson_id, "answers": answers}
+        if language := known(self.answering_in) or self.language:
+            data["language"] = self.language = language
         atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
         self._answers = answers

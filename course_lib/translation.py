@@ -32,7 +32,8 @@ from .reader import LessonError
 LESSON_FILE = "lesson.yaml"
 # Fields that are structure, never words: a translation must not hold them.
 STRUCTURE = frozenset({"id", "kind", "correct", "answer", "points", "skill", "next", "start", "ending",
-                       "edition", "minutes", "audiences"})
+                       "edition", "minutes", "audiences",
+                       "lessons", "languages"})  # course.yaml's tracks: which lessons, in which languages
 BY_ID = frozenset({"options", "items", "categories"})  # lists whose entries a translation names by id
 _CITATION = re.compile(r"\b\d+\s+(?:CFR|U\.S\.C\.)\s+[\d.]+(?:\([0-9a-zA-Z]+\))*"  # 34 CFR 300.34(c)(6)
                        r"|\b[1-9]\d{2}\.\d+(?:\([0-9a-zA-Z]+\))*")  # a further section: 300.117
@@ -57,50 +58,51 @@ def _source(cell: dict) -> str:
 
 
 # -- the places that hold words ------------------------------------------------------------------
-def english_texts(raw: dict, cells: dict[str, str] | None = None) -> dict[Path_, str]:
-    """Every text of an English lesson (``lesson.yaml`` as YAML gives it), by place."""
+def english_texts(raw: dict, cells: dict[str, str] | None = None, structure: frozenset = STRUCTURE) -> dict[Path_, str]:
+    """Every text of an English lesson (``lesson.yaml`` as YAML gives it), by place. ``structure``: the
+    fields that are not words (a lesson's by default; the tools have their own)."""
     out: dict[Path_, str] = {}
     for name, value in raw.items():
         if name == "glossary":
             for term, text in (value or {}).items():
                 out[("glossary", str(term), "term")] = str(term)
                 out[("glossary", str(term), "text")] = str(text)
-        elif name not in STRUCTURE:
-            _walk(value, (name,), out, english=True)
+        elif name not in structure:
+            _walk(value, (name,), out, True, structure)
     for cell_id, text in (cells or {}).items():
         out[("cells", cell_id)] = text
     return out
 
 
-def translated_texts(tr: dict) -> dict[Path_, str]:
+def translated_texts(tr: dict, structure: frozenset = STRUCTURE) -> dict[Path_, str]:
     """Every text of a translation file, by the same places as :func:`english_texts`."""
     out: dict[Path_, str] = {}
     for name, value in tr.items():
         if name == "cells":
             out.update({("cells", str(k)): v for k, v in (value or {}).items()})
         else:
-            _walk(value, (name,), out, english=False)
+            _walk(value, (name,), out, False, structure)
     return out
 
 
-def _walk(value, path: Path_, out: dict, english: bool) -> None:
+def _walk(value, path: Path_, out: dict, english: bool, structure: frozenset = STRUCTURE) -> None:
     if isinstance(value, str):
         out[path] = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         out[path] = str(value)
     elif isinstance(value, dict):
         for k, v in value.items():
-            if str(k) not in STRUCTURE:
-                _walk(v, (*path, str(k)), out, english)
+            if str(k) not in structure:
+                _walk(v, (*path, str(k)), out, english, structure)
             elif not english:  # reported by problems(): a translation holds words only
                 out[(*path, str(k))] = str(v)
     elif isinstance(value, list):
         by_id = english and path[-1] in BY_ID
         for i, v in enumerate(value):
             if by_id and isinstance(v, dict) and "id" in v:
-                _walk(v, (*path, str(v["id"])), out, english)
+                _walk(v, (*path, str(v["id"])), out, english, structure)
             else:
-                _walk(v, (*path, i), out, english)
+                _walk(v, (*path, i), out, english, structure)
     elif value is not None and not isinstance(value, bool):
         out[path] = str(value)
 
@@ -111,18 +113,18 @@ def _hints_as_lists(texts: dict[Path_, str]) -> dict[Path_, str]:
 
 
 # -- checking and applying -----------------------------------------------------------------------
-def problems(raw: dict, cells: dict[str, str], tr: object, where: str) -> list[str]:
+def problems(raw: dict, cells: dict[str, str], tr: object, where: str, structure: frozenset = STRUCTURE) -> list[str]:
     """What keeps ``tr`` from being a whole translation of the lesson: missing and extra texts,
     structure fields, empty texts, citations or link targets that differ from the English."""
     if not isinstance(tr, dict):
         return [f"{where}: expected a mapping of the lesson's texts"]
-    en = _hints_as_lists(english_texts(raw, cells))
-    out = _hints_as_lists(translated_texts(tr))
+    en = _hints_as_lists(english_texts(raw, cells, structure))
+    out = _hints_as_lists(translated_texts(tr, structure))
     found = []
     for p in sorted(set(en) - set(out), key=str):
         found.append(f"{where}: no translation for {_name(p)}")
     for p in sorted(set(out) - set(en), key=str):
-        if p[-1] in STRUCTURE:
+        if p[-1] in structure:
             found.append(f"{where}: {_name(p)} is structure, not words: ids, keys and points are set in "
                          f"{LESSON_FILE} only")
             continue
@@ -149,49 +151,65 @@ def _name(path: Path_) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
 
 
-def translate(raw: dict, cells: dict[str, str], tr: dict, where: str) -> tuple[dict, dict[str, str]]:
+def translate(raw: dict, cells: dict[str, str], tr: dict, where: str,
+              structure: frozenset = STRUCTURE) -> tuple[dict, dict[str, str]]:
     """The lesson's data and Markdown cells in the translation's language. Raises
     :class:`LessonError` naming the first problem when ``tr`` is not a whole translation."""
-    if found := problems(raw, cells, tr, where):
+    if found := problems(raw, cells, tr, where, structure):
         raise LessonError(found[0] + (f" (and {len(found) - 1} more; run course check)" if len(found) > 1 else ""))
-    texts = _hints_as_lists(translated_texts(tr))
+    texts = _hints_as_lists(translated_texts(tr, structure))
     out = copy.deepcopy(raw)
     for name, value in list(out.items()):
         if name == "glossary":
             out["glossary"] = {texts[("glossary", str(t), "term")]: texts[("glossary", str(t), "text")]
                                for t in (value or {})}
-        elif name not in STRUCTURE:
-            out[name] = _replace(value, (name,), texts)
+        elif name not in structure:
+            out[name] = _replace(value, (name,), texts, structure)
     return out, {cid: texts[("cells", cid)] for cid in cells}
 
 
-def _replace(value, path: Path_, texts: dict):
+def _replace(value, path: Path_, texts: dict, structure: frozenset = STRUCTURE):
     if isinstance(value, dict):
-        return {k: v if str(k) in STRUCTURE else _replace(v, (*path, str(k)), texts) for k, v in value.items()}
+        return {k: v if str(k) in structure else _replace(v, (*path, str(k)), texts, structure)
+                for k, v in value.items()}
     if isinstance(value, list):
         by_id = path[-1] in BY_ID
         return [_replace(v, (*path, str(v["id"])) if by_id and isinstance(v, dict) and "id" in v else (*path, i),
-                         texts) for i, v in enumerate(value)]
+                         texts, structure) for i, v in enumerate(value)]
     if path[-1] == "hint" and isinstance(value, str):
         return texts[(*path, 0)]
     return texts.get(path, value) if isinstance(value, str) else value
 
 
-def load_translation(folder: str | Path, lang: str) -> dict:
-    path = translation_file(folder, lang)
+def load_translation(folder: str | Path, lang: str, name: str | None = None) -> dict:
+    """The translation file of the lesson in ``folder`` (or the file ``name`` there, e.g. ``course.es.yaml``)."""
+    path = Path(folder) / name if name else translation_file(folder, lang)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise LessonError(f"{path}: there is no {lang!r} translation of this lesson") from None
+        raise LessonError(f"{path}: there is no {lang!r} translation of this {'file' if name else 'lesson'}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise LessonError(f"{path}: not valid YAML ({exc})") from None
     return data if isinstance(data, dict) else {}
 
 
+def for_edition(raw: dict, tr: dict) -> dict:
+    """The translation as an edition of the lesson carries it: the texts of ``raw`` (the edition's
+    English data: a cohort's has no keys, ``why``, graded feedback or rubric) and no more, without
+    the notebook's cells (the edition's notebook in that language has them)."""
+    texts = _hints_as_lists(translated_texts(tr))
+    return _nested({p: texts[p] for p in _hints_as_lists(english_texts(raw))})
+
+
 def skeleton(raw: dict, cells: dict[str, str]) -> dict:
     """A translation file filled with the English texts, in the shape a translator fills in."""
+    return _nested(english_texts(raw, cells))
+
+
+def _nested(texts: dict[Path_, str]) -> dict:
+    """Texts by place as the YAML mapping a translation file is."""
     out: dict = {}
-    for path, text in english_texts(raw, cells).items():
+    for path, text in texts.items():
         node = out
         for i, key in enumerate(path[:-1]):
             nxt = path[i + 1]

@@ -30,11 +30,12 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import render
+from .i18n import ENGLISH, N_, Language
 from .questions import AnswerError, MultipleChoice, Question, Reflection, SingleChoice, Sorting
 from .store import ResponseStore, draft_key
 
 log = logging.getLogger("course_lib")
-_SORT_PLACEHOLDER = ("Choose…", "")
+_SORT_PLACEHOLDER = N_("Choose…")
 # Widgets share their layout and style objects where they look alike: every one of them is a
 # model the browser must fetch and build before the page is interactive (fewer, faster pages).
 FULL_WIDTH = w.Layout(width="100%", max_width="48rem")
@@ -58,9 +59,10 @@ def safely(method):
             return method(self, *args, **kwargs)
         except Exception:  # noqa: BLE001 - the learner must never see a traceback
             log.exception("course_lib callback failed")
+            t = getattr(self, "t", ENGLISH)
             self.status.value = render.message(
-                "warn", "Sorry, something went wrong with this question. Your saved answers are safe. "
-                "Please try again, or reload the page.")
+                "warn", t._("Sorry, something went wrong with this question. Your saved answers are safe. "
+                            "Please try again, or reload the page."), t=t)
 
     return run
 
@@ -124,13 +126,13 @@ class Input:
         super().__init_subclass__(**kwargs)
         INPUTS[cls.question_class] = cls
 
-    def __init__(self, question: Question):
-        self.question = question
+    def __init__(self, question: Question, t: Language = ENGLISH):
+        self.question, self.t = question, t
         self.widget = self._build()
 
     @staticmethod
-    def for_question(question: Question) -> Input:
-        return INPUTS[type(question)](question)
+    def for_question(question: Question, t: Language = ENGLISH) -> Input:
+        return INPUTS[type(question)](question, t)
 
     def _build(self) -> w.Widget:
         raise NotImplementedError
@@ -193,7 +195,7 @@ class SortInput(Input):
     question_class = Sorting
 
     def _build(self):
-        options = [_SORT_PLACEHOLDER] + [(c.text, c.id) for c in self.question.categories]
+        options = [(self.t._(_SORT_PLACEHOLDER), "")] + [(c.text, c.id) for c in self.question.categories]
         self.dropdowns = {o.id: w.Dropdown(options=options, value="", description=o.text, style=WIDE_LABEL,
                                            layout=FULL_WIDTH) for o in self.question.options}
         for d in self.dropdowns.values():
@@ -223,33 +225,34 @@ class Response:
 
     result_now: bool
     saved_note: str
-    button: str = "Save my answer"
+    button: str = N_("Save my answer")  # a message: translated where it is shown
 
 
 class QuestionView(Element):
     """One self-check (marked at once) or graded question (saved; marked as its :class:`Response` says)."""
 
-    def __init__(self, question: Question, store: ResponseStore, response: Response | None = None):
-        self.question, self.store = question, store
+    def __init__(self, question: Question, store: ResponseStore, response: Response | None = None,
+                 t: Language = ENGLISH):
+        self.question, self.store, self.t = question, store, t
         self.response = response or Response(False, "")
         self.key = question.store_key
         self.status, self.hint_box = live(), live()
         self.tries, self.hints_shown = 0, 0
-        self.input = Input.for_question(question)
-        label = "Check my answer" if not question.graded else self.response.button
+        self.input = Input.for_question(question, t)
+        label = t._("Check my answer") if not question.graded else t._(self.response.button)
         self.submit_button = button(label, "primary")
         self.submit_button.on_click(lambda _b: self.submit())
-        self.hint_button = button("Show a hint")
+        self.hint_button = button(t._("Show a hint"))
         self.hint_button.on_click(lambda _b: self.show_hint())
-        self.answer_button = button("Show the answer")
+        self.answer_button = button(t._("Show the answer"))
         self.answer_button.on_click(lambda _b: self.show_answer())
         self.actions = w.HBox([self.submit_button], layout=ROW)
         self.actions.add_class("course-actions")
-        what = "Graded question" if question.graded else "Check yourself (practice, not graded)"
+        what = t._("Graded question") if question.graded else t._("Check yourself (practice, not graded)")
         self.widget = card(
             [html(f"<p style='margin:0.2em 0;font-size:90%'><strong>{what}</strong></p>"
                   f"<div class='course-prompt'>{render.md(question.prompt)}</div>"
-                  f"<p style='margin:0.2em 0;font-size:90%'>{question.instruction}</p>"),
+                  f"<p style='margin:0.2em 0;font-size:90%'>{t._(question.instruction)}</p>"),
              self.input.widget, self.actions, self.hint_box, self.status],
             "course-question")
         self._restore()
@@ -272,17 +275,17 @@ class QuestionView(Element):
         try:
             answer = self.question.normalise(self.input.value() if raw is ... else raw)
         except AnswerError as exc:
-            self.status.value = render.message("warn", str(exc))
+            self.status.value = render.message("warn", self.t.message(exc.message), t=self.t)
             return False
         self.store.save(self.key, answer)
         self.store.discard(draft_key(self.key))
         self.tries += 1
         if not self.question.graded:
-            self.status.value = render.self_check(self.question.mark(answer))
+            self.status.value = render.self_check(self.question.mark(answer), t=self.t)
         elif self.response.result_now and self.question.key is not None:
-            self.status.value = render.graded_result(self.question, answer) + self._note()
+            self.status.value = render.graded_result(self.question, answer, t=self.t) + self._note()
         else:
-            self.status.value = render.message("saved", self.response.saved_note)
+            self.status.value = render.message("saved", self.response.saved_note, t=self.t)
         self._update_actions()
         return True
 
@@ -292,9 +295,9 @@ class QuestionView(Element):
         if not hints:
             return
         self.hints_shown = min(self.hints_shown + 1, len(hints))
-        shown = "".join(f"<p style='margin:0.2em 0'><strong>Hint{f' {n}' if len(hints) > 1 else ''}:</strong> "
+        shown = "".join(f"<p style='margin:0.2em 0'><strong>{_hint_label(self.t, n, len(hints))}</strong> "
                         f"{render.md_inline(h)}</p>" for n, h in enumerate(hints[:self.hints_shown], 1))
-        self.hint_box.value = render.box("info", shown)
+        self.hint_box.value = render.box("info", shown, t=self.t)
         self._update_actions()
 
     @safely
@@ -303,19 +306,20 @@ class QuestionView(Element):
         if self.question.graded or self.tries == 0:
             return
         answer = self.question.normalise(self.store.get(self.key))
-        self.status.value = render.self_check(self.question.mark(answer), reveal=True) + render.box(
-            "info", f"<strong>The answer:</strong> {render.md_inline(self.question.describe(self.question.key))}")
+        self.status.value = render.self_check(self.question.mark(answer), reveal=True, t=self.t) + render.box(
+            "info", f"<strong>{self.t._('The answer:')}</strong> "
+                    f"{render.md_inline(self.question.describe(self.question.key))}", t=self.t)
 
     # -- helpers -------------------------------------------------------------------------------
     def _note(self) -> str:
-        return render.message("info", self.response.saved_note) if self.response.saved_note else ""
+        return render.message("info", self.response.saved_note, t=self.t) if self.response.saved_note else ""
 
     def _update_actions(self) -> None:
         actions = [self.submit_button]
         if self.question.hints:
             more = self.hints_shown < len(self.question.hints)
             self.hint_button.description = self.hint_button.tooltip = (
-                "Show a hint" if self.hints_shown == 0 else "Show another hint")
+                self.t._("Show a hint") if self.hints_shown == 0 else self.t._("Show another hint"))
             if more:
                 actions.append(self.hint_button)
         if not self.question.graded and self.tries:
@@ -342,23 +346,24 @@ class QuestionView(Element):
         if saved is not None:
             answer = self.question.answer_from(saved)
             if answer is None:
-                self.status.value = render.message("warn", "Your earlier answer could not be read. "
-                                                           "Please answer again.")
+                self.status.value = render.message("warn", self.t._("Your earlier answer could not be read. "
+                                                                    "Please answer again."), t=self.t)
             else:
                 self.input.show(answer)
                 self.tries = 1
                 if not self.question.graded:
-                    self.status.value = render.self_check(self.question.mark(answer))
+                    self.status.value = render.self_check(self.question.mark(answer), t=self.t)
                 elif self.response.result_now and self.question.key is not None:
-                    self.status.value = render.graded_result(self.question, answer)
+                    self.status.value = render.graded_result(self.question, answer, t=self.t)
                 else:
-                    self.status.value = render.message("saved", "Your answer from last time is shown. "
-                                                       + self.response.saved_note)
+                    self.status.value = render.message("saved", self.t._("Your answer from last time is shown.") + " "
+                                                       + self.response.saved_note, t=self.t)
         if draft is not None and draft != saved:
             self.input.show(draft)
-            self.status.value = render.box("draft", "You changed this answer last time but did not "
-                                           f"{'check' if not self.question.graded else 'save'} it. "
-                                           f"Press <strong>{self.submit_button.description}</strong> to keep it.")
+            changed = (self.t._("You changed this answer last time but did not check it.") if not self.question.graded
+                       else self.t._("You changed this answer last time but did not save it."))
+            self.status.value = render.box("draft", changed + " " + self.t._(
+                "Press <strong>{button}</strong> to keep it.", button=self.submit_button.description), t=self.t)
 
 
 class ReflectionView(Element):
@@ -366,35 +371,36 @@ class ReflectionView(Element):
     compare with what a strong answer includes)."""
 
     def __init__(self, reflection: Reflection, store: ResponseStore, saved_note: str = "",
-                 show_rubric: bool = False):
-        self.reflection, self.store = reflection, store
+                 show_rubric: bool = False, t: Language = ENGLISH):
+        self.reflection, self.store, self.t = reflection, store, t
         self.saved_note, self.show_rubric = saved_note, show_rubric and reflection.rubric is not None
         self.key = reflection.store_key
         self.status, self.hint_box, self.rubric_box = live(), live(), html()
         saved, draft = store.get(self.key), store.get(draft_key(self.key))
         self.text = w.Textarea(value=draft if isinstance(draft, str) else saved if isinstance(saved, str) else "",
-                               placeholder="Write a few sentences here.", description="Your reflection",
+                               placeholder=t._("Write a few sentences here."), description=t._("Your reflection"),
                                continuous_update=False, style={"description_width": "initial"},
                                layout=w.Layout(width="100%", max_width="48rem"))  # its height: course.css
-        self.save_button = button("Save my reflection", "primary")
+        self.save_button = button(t._("Save my reflection"), "primary")
         self.save_button.on_click(lambda _b: self.submit())
         actions = [self.save_button]
         if reflection.hints:
-            hint = button("Show a hint")
+            hint = button(t._("Show a hint"))
             hint.on_click(lambda _b: self.show_hint())
             actions.append(hint)
         row = w.HBox(actions, layout=ROW)
         row.add_class("course-actions")
         self.widget = card(
-            [html("<p style='margin:0.2em 0;font-size:90%'><strong>Reflection</strong></p>"
+            [html(f"<p style='margin:0.2em 0;font-size:90%'><strong>{t._('Reflection')}</strong></p>"
                   f"<div class='course-prompt'>{render.md(reflection.prompt)}</div>"),
              self.text, row, self.hint_box, self.status, self.rubric_box],
             "course-reflection")
         if isinstance(draft, str) and draft != saved:
-            self.status.value = render.box("draft", "You changed your reflection last time but did not save "
-                                           "it. Press <strong>Save my reflection</strong> to keep it.")
+            self.status.value = render.box("draft", t._("You changed your reflection last time but did not save it.")
+                                           + " " + t._("Press <strong>{button}</strong> to keep it.",
+                                                       button=self.save_button.description), t=t)
         elif saved:
-            self.status.value = render.message("saved", "Your reflection from last time is shown.")
+            self.status.value = render.message("saved", t._("Your reflection from last time is shown."), t=t)
             self._reveal_rubric()
         self.text.observe(lambda _c: self._changed(), names="value")
 
@@ -411,23 +417,23 @@ class ReflectionView(Element):
         try:
             text = Reflection.normalise(self.text.value if raw is ... else raw)
         except AnswerError as exc:
-            self.status.value = render.message("warn", str(exc))
+            self.status.value = render.message("warn", self.t.message(exc.message), t=self.t)
             return False
         self.store.save(self.key, text)
         self.store.discard(draft_key(self.key))
-        self.status.value = render.message("saved", self.saved_note)
+        self.status.value = render.message("saved", self.saved_note, t=self.t)
         self._reveal_rubric()
         return True
 
     @safely
     def show_hint(self) -> None:
         self.hint_box.value = render.box("info", "".join(
-            f"<p style='margin:0.2em 0'><strong>Hint:</strong> {render.md_inline(h)}</p>"
-            for h in self.reflection.hints))
+            f"<p style='margin:0.2em 0'><strong>{self.t._('Hint:')}</strong> {render.md_inline(h)}</p>"
+            for h in self.reflection.hints), t=self.t)
 
     def _reveal_rubric(self) -> None:
         if self.show_rubric:
-            self.rubric_box.value = render.strong_answer(self.reflection)
+            self.rubric_box.value = render.strong_answer(self.reflection, t=self.t)
 
     def _changed(self) -> None:
         try:
@@ -436,3 +442,8 @@ class ReflectionView(Element):
                 self.store.save(draft_key(self.key), self.text.value[:20_000])
         except Exception:  # noqa: BLE001
             log.exception("could not keep a draft")
+
+
+def _hint_label(t: Language, n: int, of: int) -> str:
+    """"Hint:" or, where there are several, "Hint 2:"."""
+    return t._("Hint {n}:", n=n) if of > 1 else t._("Hint:")

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .files import atomic_write
+from .i18n import ENGLISH, Language
 
 MANIFEST = ".course-manifest.json"
 ANSWERS_PREFIX = "my-answers"
@@ -49,10 +50,10 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # learner's edits kept; new version beside them
 
-    def notices(self) -> list[str]:
-        """What the learner must know: only where a new version was put beside their copy."""
-        return [f"Kept your changed copy of {rel}; the course's new version is beside it as "
-                f"{_beside(Path(rel)).as_posix()}." for rel in self.kept]
+    def notices(self, t: Language = ENGLISH) -> list[str]:
+        """What the learner must know, in their language: only where a new version was put beside their copy."""
+        return [t._("Kept your changed copy of {file}; the course's new version is beside it as {new}.", file=rel,
+                    new=_beside(Path(rel)).as_posix()) for rel in self.kept]
 
     def summary(self) -> str:
         return "\n".join([f"{len(self.added)} new file(s), {len(self.updated)} updated file(s).", *self.notices()])

@@ -41,15 +41,20 @@ def run_notebook(path: Path, extra_code: str = "", timeout: int = 120) -> nbform
     return nb
 
 
-def answering(answers: dict, reflection: str | None, rid: str | None) -> str:
-    """Code a simulated learner runs after the lesson: answer each question through its widgets."""
+SAVED = {"en": "Saved.", "es": "Guardado."}
+
+
+def answering(answers: dict, reflection: str | None, rid: str | None, language: str = "en") -> str:
+    """Code a simulated learner runs after the lesson: answer each question through its widgets, in the
+    notebook of ``language``."""
+    handle = "lesson" if language == "en" else f"lesson_{language} as lesson"
     code = (
-        "from course_lib import lesson\n"
+        f"from course_lib import {handle}\n"
         f"for qid, value in {json.dumps(answers)}.items():\n"
         "    view = lesson.question(qid)\n"
         "    view.choose(value)\n"
         "    assert view.submit(), view.feedback\n"
-        "    assert 'Saved.' in view.feedback, view.feedback\n"
+        f"    assert {SAVED[language]!r} in view.feedback, view.feedback\n"
     )
     if reflection:
         code += f"view = lesson.reflection({rid!r})\nview.write({reflection!r})\nassert view.submit()\n"
@@ -74,13 +79,16 @@ def answer_on_page(view, question, key) -> None:
     expect(card).to_contain_text("Saved.", timeout=30_000)
 
 
-def hand_in(release_lesson: Path, submitted: Path, learner: str, answers: dict, reflection: str | None) -> Path:
+def hand_in(release_lesson: Path, submitted: Path, learner: str, answers: dict, reflection: str | None,
+            language: str = "en") -> Path:
     """The learner answers in their own copy of the lesson (outside the course folder, as after
-    nbgrader's fetch), through the widgets; the copy is then handed in to ``submitted/<learner>/``."""
+    nbgrader's fetch), through the widgets of its notebook in ``language``; the copy is then handed in
+    to ``submitted/<learner>/``."""
     with tempfile.TemporaryDirectory() as home:
         folder = shutil.copytree(release_lesson, Path(home) / release_lesson.name)
         rid = next(iter(load_lesson(release_lesson).reflections), None)
-        nb_path = folder / f"{release_lesson.name}.ipynb"
-        nb = run_notebook(nb_path, answering(answers, reflection, rid))
+        name = release_lesson.name if language == "en" else f"{release_lesson.name}.{language}"
+        nb_path = folder / f"{name}.ipynb"
+        nb = run_notebook(nb_path, answering(answers, reflection, rid, language))
         nbformat.write(nb, nb_path)
         return Path(shutil.copytree(folder, submitted / learner / release_lesson.name))

@@ -145,8 +145,8 @@ def test_each_mode_says_what_pages_ask_of_it():
     assert [m.reads_answers for m in (learn, preview, view, grade)] == [True, False, False, True]
     assert [m.marks_at_once for m in (learn, preview, view, grade)] == [False, True, True, False]
     assert grade.grading and not any(m.grading for m in (learn, preview, view))
-    assert view.web_page and view.not_kept in view.notice and view.not_kept in view.progress
-    assert learn.not_kept == "" and "kept" in learn.keeping and view.keeping == ""
+    assert view.web_page and view.say("not_kept") in view.say("notice") and view.say("not_kept") in view.say("progress")
+    assert learn.say("not_kept") == "" and "kept" in learn.say("keeping") and view.say("keeping") == ""
     assert modes.get("view") is view and modes.get(view) is view
     with pytest.raises(ValueError, match="unknown mode 'hub'"):
         modes.get("hub")
@@ -175,7 +175,7 @@ def test_how_to_use_a_lesson_says_answers_are_kept_only_where_they_are(sample):
     said = {m: text_of(course_lib.open_lesson(sample, mode=m).header().value) for m in ("learn", "view", "preview")}
     assert "How to use this lesson." in said["learn"] and "Answers you save are kept" in said["learn"]
     for m in ("view", "preview"):
-        assert "Answers you save are kept" not in said[m] and modes.get(m).not_kept in said[m]
+        assert "Answers you save are kept" not in said[m] and modes.get(m).say("not_kept") in said[m]
 
 
 def test_no_lesson_notebook_says_for_itself_whether_answers_are_kept():

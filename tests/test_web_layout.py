@@ -66,7 +66,7 @@ def test_a_visitor_gets_the_result_of_a_graded_question_after_answering_with_no_
         card.get_by_role("button", name="Check my answer", exact=True).click()
         expect(card).to_contain_text("Right answer:", timeout=20_000)
         expect(card).to_contain_text(question.why.split(" (")[0][:60])
-        expect(card).to_contain_text(modes.VIEW.not_kept)
+        expect(card).to_contain_text(modes.VIEW.say("not_kept"))
         assert card.locator("[aria-live=polite]").count() >= 1  # announced to a screen reader
     finally:
         context.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from ..i18n import ENGLISH, N_, Language
 from .blocks import rtf_escape
 from .model import Document, HtmlContext
 
@@ -97,20 +98,20 @@ def to_html(doc: Document, level: int = 3) -> str:
     classes = "course-doc course-print" + (" course-compact" if doc.compact else "")
     page = HtmlContext(doc.title, level)
     body = "".join(b.html(page) for b in doc.blocks)
-    return (f'<article class="{classes}" lang="en" aria-label="{escape(doc.title)}">{body}'
+    return (f'<article class="{classes}" lang="{escape(doc.language)}" aria-label="{escape(doc.title)}">{body}'
             f'{"</section>" if page.in_note else ""}</article>')
 
 
-def to_html_page(doc: Document) -> str:
+def to_html_page(doc: Document, t: Language = ENGLISH) -> str:
     """A standalone page to open in any browser and print: no scripts, nothing fetched."""
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    return (f"<!DOCTYPE html>\n<html lang=\"{escape(doc.language)}\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(doc.title)}</title><style>body {{ margin: 1rem; background: #fff; }}"
             f".course-page-help {{ font-family: sans-serif; color: #1a1a1a; max-width: 44rem; }}"
             f"@media print {{ .course-page-help {{ display: none; }} body {{ margin: 0; }} }}{DOC_CSS}</style>"
             "</head><body>"
-            '<p class="course-page-help">To print this page, press Ctrl+P (on a Mac, Command+P), '
-            "or choose Print in your browser's menu.</p>"
+            '<p class="course-page-help">' + t._("To print this page, press Ctrl+P (on a Mac, Command+P), or "
+                                                 "choose Print in your browser's menu.") + "</p>"
             f"<main>{to_html(doc, level=1)}</main></body></html>\n")
 
 
@@ -119,31 +120,32 @@ def data_url(content: str, mime: str) -> str:
     return f"data:{mime};base64," + base64.b64encode(content.encode("utf-8")).decode("ascii")
 
 
-def files(doc: Document) -> dict[str, tuple[str, str]]:
+def files(doc: Document, t: Language = ENGLISH) -> dict[str, tuple[str, str]]:
     """File name -> (content, MIME type) for each download. The text file starts with a byte-order
     mark so that older Windows programs read it as UTF-8."""
     return {
         f"{doc.slug}.txt": ("\ufeff" + to_text(doc), "text/plain;charset=utf-8"),
         f"{doc.slug}.rtf": (to_rtf(doc), "application/rtf"),
-        f"{doc.slug}.html": (to_html_page(doc), "text/html;charset=utf-8"),
+        f"{doc.slug}.html": (to_html_page(doc, t), "text/html;charset=utf-8"),
     }
 
 
 _LINK_TEXT = {
-    ".txt": ("Plain text (.txt)", "for email, or any program that opens text"),
-    ".rtf": ("Document (.rtf)", "opens in Word, LibreOffice, Pages and most word processors"),
-    ".html": ("Printable page (.html)", "open it in your browser, then print it"),
+    ".txt": (N_("Plain text (.txt)"), N_("for email, or any program that opens text")),
+    ".rtf": (N_("Document (.rtf)"), N_("opens in Word, LibreOffice, Pages and most word processors")),
+    ".html": (N_("Printable page (.html)"), N_("open it in your browser, then print it")),
 }
 
 
-def download_links(doc: Document, what: str) -> str:
+def download_links(doc: Document, what: str, t: Language = ENGLISH) -> str:
     """HTML with one ``download`` link per file; the content is inside the link itself."""
     items = []
-    for name, (content, mime) in files(doc).items():
+    for name, (content, mime) in files(doc, t).items():
         text, why = _LINK_TEXT[name[name.rindex("."):]]
-        items.append(f'<li><a download="{escape(name)}" href="{data_url(content, mime)}">{escape(text)}</a>: '
-                     f"{escape(why)}</li>")
-    return (f'<div class="course-downloads"><p style="margin:0.3em 0"><strong>Download {escape(what)}</strong></p>'
+        items.append(f'<li><a download="{escape(name)}" href="{data_url(content, mime)}">{escape(t._(text))}</a>: '
+                     f"{escape(t._(why))}</li>")
+    return (f'<div class="course-downloads"><p style="margin:0.3em 0"><strong>'
+            f'{escape(t._("Download {what}", what=what))}</strong></p>'
             f'<ul style="margin:0 0 0.5em 1.2em;padding:0">{"".join(items)}</ul></div>')
 
 

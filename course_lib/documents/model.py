@@ -115,6 +115,7 @@ class Document:
     slug: str  # file name stem, ASCII only
     blocks: list[Block] = field(default_factory=list)
     compact: bool = False  # printed in smaller type, to fit one page
+    language: str = "en"  # the language it is written in (the printable page's lang attribute)
 
     def add(self, kind: str, *items: Segments | str) -> Document:
         self.blocks.append(block(kind, tuple(literal(i) if isinstance(i, str) else i for i in items)))

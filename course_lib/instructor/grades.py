@@ -4,9 +4,10 @@ Two CSV files, both written with Python's ``csv`` module (``nbgrader export`` do
 name like "Smith, Jr." breaks its file) and with a byte-order mark, so spreadsheet programs show
 accented names right:
 
-* ``grades.csv``: one row per learner of the class list and lesson: status, when it was handed in
-  and due (dates a spreadsheet reads, in UTC), hours late, automatic and manual points apart, the
-  maximum, the learner's total, and every problem found in the hand-in with what to do;
+* ``grades.csv``: one row per learner of the class list and lesson: the language the learner
+  answered in (their answers file says it: ``en``, ``es``), status, when it was handed in and due
+  (dates a spreadsheet reads, in UTC), hours late, automatic and manual points apart, the maximum,
+  the learner's total, and every problem found in the hand-in with what to do;
 * ``grades-by-learner.csv``: one row per learner, one column per lesson, and the total.
 
 Only lessons given to the class count (released to nbgrader's exchange, or handed in by someone):
@@ -29,14 +30,14 @@ from pathlib import Path
 from nbgrader.plugins import ExportPlugin
 
 from ..files import atomic_write
-from ..layout import CourseLayout
+from ..layout import ANSWERS_FILE, CourseLayout
 from . import gradebook
 from .autograding import read_record
 from .handins import one_line
 from .intake import unclean
 
-COLUMNS = ["learner_id", "first_name", "last_name", "email", "lesson", "status", "handed_in_utc", "due_utc",
-           "hours_late", "auto_score", "auto_max", "manual_score", "manual_max", "score", "max_score",
+COLUMNS = ["learner_id", "first_name", "last_name", "email", "lesson", "language", "status", "handed_in_utc",
+           "due_utc", "hours_late", "auto_score", "auto_max", "manual_score", "manual_max", "score", "max_score",
            "learner_total", "learner_max", "problems"]
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -111,7 +112,7 @@ def _row(layout: CourseLayout, gb, person, assignment, given: bool, record: dict
     row = {"learner_id": person.id, "lesson": lid, "first_name": person.first_name or "",
            "last_name": person.last_name or "", "email": person.email or "", "due_utc": _date(assignment.duedate),
            "auto_score": "", "manual_score": "", "score": "", "handed_in_utc": _date(rec.get("handed_in")),
-           "hours_late": ""}
+           "hours_late": "", "language": _language(layout, person.id, lid)}
     try:
         sub = gb.find_submission(lid, person.id)
     except MissingEntry:
@@ -142,6 +143,15 @@ def _row(layout: CourseLayout, gb, person, assignment, given: bool, record: dict
     row.update(auto_max=_points(auto_max) if given else "", manual_max=_points(manual_max) if given else "",
                max_score=_points(auto_max + manual_max) if given else "", problems="; ".join(problems))
     return row
+
+
+def _language(layout: CourseLayout, learner: str, lesson: str) -> str:
+    """The language the learner answered the lesson in, from the answers file graded ("" if none)."""
+    from ..i18n import DEFAULT
+    from ..store import answers_language
+
+    graded = layout.autograded / learner / lesson / ANSWERS_FILE
+    return (answers_language(graded) or DEFAULT) if graded.is_file() else ""
 
 
 def _maxima(assignment) -> tuple[float, float]:

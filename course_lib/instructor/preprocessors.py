@@ -3,7 +3,9 @@ feedback page, and a preprocessor it needs (``c.GenerateFeedback`` in ``grading/
 so ``nbgrader generate_feedback``, Formgrader's buttons and ``course feedback`` make the same page).
 
 ``FeedbackExporter`` is nbgrader's HTML exporter under another name, so that the course's
-template is set for feedback pages alone: Formgrader's own pages keep nbgrader's templates.
+template is set for feedback pages alone: Formgrader's own pages keep nbgrader's templates. It also gives
+the template the learner's language (``resources.course``): the one their answers file says they
+answered in, and its words, so a learner who took the lesson in Spanish reads their feedback in it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,24 @@ class FeedbackExporter(HTMLExporter):
         folder = Path(coursedir.format_path(coursedir.feedback_directory, info["student"], info["assignment"]))
         prune(folder, {TIMESTAMP, SECRET} | {p.name for p in folder.glob("*.html")})  # pages of other notebooks
         return super().from_filename(filename, resources, **kw)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = dict(resources or {})
+        resources["course"] = feedback_language(Path(resources.get("metadata", {}).get("path") or "."))
+        return super().from_notebook_node(nb, resources, **kw)
+
+
+def feedback_language(folder: Path) -> dict:
+    """The language of the feedback page of the hand-in in ``folder``, for its template: ``language``
+    (its code) and ``_`` (its words, as :meth:`course_lib.i18n.Language._` says them)."""
+    from ..i18n import language
+    from ..layout import ANSWERS_FILE
+    from ..store import answers_language
+    from ..translation import translation_file
+
+    code = answers_language(folder / ANSWERS_FILE)
+    t = language(code if code and translation_file(folder, code).is_file() else None)
+    return {"language": t.code, "_": t._}
 
 
 class MarkPersonGraded(NbGraderPreprocessor):

@@ -18,6 +18,10 @@ the address it has. Its log goes to ``<workspace>/.jupyter/jupyterlab.log``.
 :func:`learner_settings` is the one place that makes a JupyterLab the learner's (the first two
 variables and the course's extension and page scripts): a learner's server on the course's
 JupyterHub (:mod:`course_lib.hub.learner`) gets the same.
+
+It opens on the course home in the learner's language (:mod:`course_lib.preference`), says what it
+says in it, and sets JupyterLab's own language (its ``translation-extension`` setting) to it where
+JupyterLab's language pack for it is installed (``jupyterlab-language-pack-es-ES``, a dependency).
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import i18n, preference
 from ..files import atomic_write
+from ..layout import in_language
 from ..web import PAGE_SCRIPTS
 from ..workspace import SyncReport, course_notebooks
 
@@ -51,21 +57,25 @@ STARTUP_SECONDS = 180
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-def start_lab(workspace: Path, port: int, prepare: Callable[[], SyncReport]) -> int:
-    """Check the port, ``prepare`` the workspace, open JupyterLab on it and wait for Ctrl+C."""
+def start_lab(workspace: Path, port: int, prepare: Callable[[], SyncReport], language: str | None = None) -> int:
+    """Check the port, ``prepare`` the workspace, open JupyterLab on it and wait for Ctrl+C; in
+    ``language`` (kept as the learner's choice), else the one they chose last."""
     workspace = workspace.resolve()
     state = _state_dir(workspace)
+    if i18n.known(language):
+        preference.remember(language, workspace)
+    t = i18n.language(preference.remembered(workspace))
     token = learner_token(state)
     if not port_is_free(port):
         if _already_serving(workspace, port, token):
-            print(f"The course is already open at {address(port, token)}", flush=True)
+            print(t._("The course is already open at {address}", address=address(port, token, t.code)), flush=True)
             return 0
-        print(_busy_message(port), flush=True)
+        print(_busy_message(port, t), flush=True)
         return 1
-    print("Getting the course ready...", flush=True)
-    for notice in prepare().notices():
+    print(t._("Getting the course ready..."), flush=True)
+    for notice in prepare().notices(t):
         print(notice, flush=True)
-    cmd, env = lab_command(workspace, port, token)
+    cmd, env = lab_command(workspace, port, token, t.code)
     log_path = state / LOG_FILE
     _stop_on_signals()
     with log_path.open("w", encoding="utf-8") as log:
@@ -75,30 +85,34 @@ def start_lab(workspace: Path, port: int, prepare: Callable[[], SyncReport]) -> 
         if not _wait_until_up(proc, port):
             _stop(proc)
             text = log_path.read_text(encoding="utf-8", errors="replace")
-            print(_busy_message(port) if "is already in use" in text else
-                  f"JupyterLab did not start. What it said is in {log_path}", flush=True)
+            print(_busy_message(port, t) if "is already in use" in text else
+                  t._("JupyterLab did not start. What it said is in {log}", log=log_path), flush=True)
             return 1
-        print(f"Open the course at {address(port, token)}\nPress Ctrl+C to stop.", flush=True)
+        print(t._("Open the course at {address}", address=address(port, token, t.code)) + "\n"
+              + t._("Press Ctrl+C to stop."), flush=True)
         code = proc.wait()
-        print(f"JupyterLab stopped. What it said is in {log_path}", flush=True)
+        print(t._("JupyterLab stopped. What it said is in {log}", log=log_path), flush=True)
         return code
     except KeyboardInterrupt:
         for sig in STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)  # a second Ctrl+C must not leave JupyterLab running
         _stop(proc)
-        print("\nThe course has stopped.", flush=True)
+        print("\n" + t._("The course has stopped."), flush=True)
         return 0
 
 
-def learner_settings(config_dir: Path, notebooks: list[str], env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+def learner_settings(config_dir: Path, notebooks: list[str], env: dict[str, str],
+                     language: str | None = None) -> tuple[list[str], dict[str, str]]:
     """What makes a JupyterLab the learner's, wherever it runs (``course start``, or a learner's
     server on the course's JupyterHub): server options and environment variables.
 
     ``config_dir`` is the learner's own Jupyter settings folder (``JUPYTER_CONFIG_DIR``); the course's
     page config there names ``notebooks``, the course notebooks the learner's folder holds (only those
-    get ready by themselves). ``env`` is the environment the server would otherwise get.
+    get ready by themselves), and JupyterLab's own language is set to ``language``. ``env`` is the
+    environment the server would otherwise get.
     """
     write_page_config(config_dir, notebooks)
+    _write_lab_language(config_dir, language)
     env = dict(env)
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(CONFIG_PATH), env.get("JUPYTER_CONFIG_PATH")) if p)
     env["JUPYTER_CONFIG_DIR"] = str(config_dir)
@@ -106,19 +120,26 @@ def learner_settings(config_dir: Path, notebooks: list[str], env: dict[str, str]
     return args, env
 
 
-def lab_command(workspace: Path, port: int, token: str) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment of the learner's JupyterLab on ``workspace``."""
-    args, env = learner_settings(_state_dir(workspace), course_notebooks(workspace), os.environ)
+def lab_command(workspace: Path, port: int, token: str,
+                language: str | None = None) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of the learner's JupyterLab on ``workspace``, opening on the
+    course home in ``language``."""
+    args, env = learner_settings(_state_dir(workspace), course_notebooks(workspace), os.environ, language)
     env["JUPYTER_TOKEN"] = token
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace}", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/{HOME}", *args]
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/{home(language)}", *args]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     return cmd, env
 
 
-def address(port: int, token: str) -> str:
-    return f"http://127.0.0.1:{port}/{HOME}?token={token}"
+def home(language: str | None = None) -> str:
+    """The course home's path in JupyterLab, in ``language``."""
+    return in_language(HOME, language)
+
+
+def address(port: int, token: str, language: str | None = None) -> str:
+    return f"http://127.0.0.1:{port}/{home(language)}?token={token}"
 
 
 def learner_token(state: Path) -> str:
@@ -151,10 +172,38 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def _busy_message(port: int) -> str:
+def _busy_message(port: int, t: i18n.Language = i18n.ENGLISH) -> str:
     other = next((p for p in range(port + 2, port + 40) if port_is_free(p)), port + 2)
-    return (f"Port {port} is in use by another program, so the course cannot open there.\n"
-            f"Start it on another port: make start PORT={other}   (or: course start --port {other})")
+    return (t._("Port {port} is in use by another program, so the course cannot open there.", port=port) + "\n"
+            + t._("Start it on another port: make start PORT={other}   (or: course start --port {other})", other=other))
+
+
+LAB_LANGUAGE = Path("lab", "user-settings", "@jupyterlab", "translation-extension", "plugin.jupyterlab-settings")
+
+
+def lab_locale(language: str | None) -> str:
+    """JupyterLab's name for ``language`` ("es_ES"), where its language pack is installed; else English."""
+    from importlib.metadata import entry_points
+
+    if language and language != i18n.DEFAULT:
+        for pack in sorted(e.name for e in entry_points(group="jupyterlab.languagepack")):
+            if pack.split("_")[0].lower() == language:
+                return pack
+    return "en"
+
+
+def _write_lab_language(state: Path, language: str | None) -> None:
+    """JupyterLab's menus in the learner's language (its own setting, in the workspace's settings)."""
+    path = state / LAB_LANGUAGE
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        settings = {}
+    settings = settings if isinstance(settings, dict) else {}
+    if settings.get("locale") != (locale := lab_locale(language)):
+        settings["locale"] = locale
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(settings, indent=1))
 
 
 def _state_dir(workspace: Path) -> Path:

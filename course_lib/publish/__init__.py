@@ -5,7 +5,8 @@ idea, takes the course layout, and returns one line saying what it did. A step t
 problem raises :class:`BuildError`, and the command stops there::
 
     release     = check the sources → write nbgrader's source (lessons and course pages)
-                  → generate with nbgrader → withhold the keys → scan the release for leaks
+                  → generate with nbgrader → withhold the keys → add the other languages
+                  → scan the release for leaks
     self-paced  = check the sources → write the self-paced edition
 
 Only the command line imports this package: a lesson's kernel never does (it needs nbformat and
@@ -18,7 +19,7 @@ from collections.abc import Callable
 
 from ..layout import COURSE_HOME, CourseLayout
 from .checks import check_sources
-from .editions import withhold_keys, write_nbgrader_source, write_self_paced
+from .editions import withhold_keys, write_nbgrader_source, write_self_paced, write_translated_release
 from .leaks import scan_release
 from .nbgrader import api_call, nbgrader_api
 
@@ -54,7 +55,7 @@ def scan_for_leaks(layout: CourseLayout) -> str:
 
 
 RELEASE: tuple[Step, ...] = (check_the_sources, write_nbgrader_source, generate_with_nbgrader, withhold_keys,
-                             scan_for_leaks)
+                             write_translated_release, scan_for_leaks)
 SELF_PACED: tuple[Step, ...] = (check_the_sources, write_self_paced)
 
 

@@ -45,14 +45,16 @@ def check_sources(layout: CourseLayout, editorial: bool = True) -> list[str]:
         if content is not None:
             lessons[lid] = content
     problems += position_problems(lessons)
-    from . import curriculum
+    from . import curriculum, languages
     from .citations import check_citations
 
     problems += check_citations(layout)
     problems += tools_problems(layout)
+    problems += languages.parity_problems(layout)
     if editorial:
         problems += (curriculum.topic_problems(layout) + curriculum.question_problems(lessons)
-                     + curriculum.character_problems(layout) + curriculum.citation_place_problems(layout))
+                     + curriculum.character_problems(layout) + curriculum.citation_place_problems(layout)
+                     + languages.english_problems(layout) + languages.ease_problems(layout))
     return problems
 
 

@@ -111,8 +111,13 @@ _NOT_PROSE = ("id", "next", "kind", "answer", "start", "sources", "glossary", "a
 def learner_prose(folder: Path) -> str:
     """The lesson's reading text, without citations, code, rubrics or Markdown marks."""
     notebook = json.loads((folder / f"{folder.name}.ipynb").read_text(encoding="utf-8"))
-    parts = [_source(cell) for cell in notebook["cells"] if cell["cell_type"] == "markdown"]
     data = yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8"))
+    return plain_prose([_source(cell) for cell in notebook["cells"] if cell["cell_type"] == "markdown"], data)
+
+
+def plain_prose(cells: list[str], data: dict) -> str:
+    """The reading text of a lesson's Markdown ``cells`` and its ``data`` (in any language)."""
+    parts = list(cells)
     parts += [s for k, v in data.items() if k not in _NOT_PROSE for s in _strings(v, skip=_NOT_PROSE) if " " in s]
     text = re.sub(r"\*?Sources?:[^\n]*", "", "\n".join(parts))
     text = re.sub(r"\([^()]*(CFR|U\.S\.C\.|AOTA|AAP|ASHA|\d{4})[^()]*\)", "", text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import content
+from .. import content, translation
 from ..layout import ANSWERS_FILE, LESSON_FILE, CourseLayout
 from ..reader import LessonError
 
@@ -35,6 +35,12 @@ def scan_release(layout: CourseLayout, release: Path | None = None) -> list[str]
         secrets |= withheld_texts(raw)
         public += _strings(content.withhold_keys(raw))
         public.append(_readable_text(layout.lesson_notebook(lid)))
+        for tr_path in sorted(layout.lesson(lid).glob("lesson.*.yaml")):  # the same, in other languages
+            tr = translation.load_translation(tr_path.parent, "", tr_path.name)
+            words = _strings(translation.for_edition(raw, tr))
+            kept = set(_strings(translation.for_edition(content.withhold_keys(raw), tr)))
+            secrets |= {line for w in words if w not in kept for line in _lines(w)}
+            public += [*kept, *_strings(tr.get("cells") or {})]
     public_text = " ".join(" ".join(p.split()) for p in public)
     secrets = {s for s in secrets if s not in public_text}
     problems = []
@@ -56,7 +62,19 @@ def scan_release(layout: CourseLayout, release: Path | None = None) -> list[str]
             else:
                 if lesson.edition != "cohort":
                     problems.append(f"{rel}: lesson data of the {lesson.edition!r} edition, with its keys")
+        elif path.name.startswith("lesson.") and path.suffix == ".yaml" and (path.parent / LESSON_FILE).is_file():
+            try:  # a translation holds the words of the cohort's data and nothing more
+                found = translation.problems(content.read_raw(path.parent), {},
+                                             translation.load_translation(path.parent, "", path.name), str(rel))
+            except LessonError as exc:
+                found = [str(exc)]
+            problems += found
     return problems
+
+
+def _lines(text: str) -> set[str]:
+    lines = {" ".join(line.split()) for line in text.splitlines()}
+    return {line for line in lines if len(line) >= MIN_SECRET}
 
 
 def _strings(value) -> list[str]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import nbformat
 
 from ..content import LessonContent
+from ..i18n import DEFAULT, N_
+from ..i18n import language as language_of
 
 IMPORT = "from course_lib import lesson"
 NAV_TOP, NAV_BOTTOM = "navigation-top", "navigation-bottom"
@@ -72,20 +74,38 @@ def element_calls(nb) -> tuple[list[Call], list[str]]:
 
 
 # -- changes for every edition -----------------------------------------------------------------------
-def self_contained(nb) -> None:
+def lesson_import(language: str | None = None) -> str:
+    """The line that gives a cell its lesson: in another language, the lesson in that language under
+    the same name, so every element call reads the same (``from course_lib import lesson_es as lesson``)."""
+    return IMPORT if not language or language == DEFAULT else f"{IMPORT}_{language} as lesson"
+
+
+def self_contained(nb, language: str | None = None) -> None:
     """Every code cell imports what it uses and hides its code: any cell runs on its own, and a
     learner sees the element, not Python."""
+    line = lesson_import(language)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            if "lesson." in cell.source and IMPORT not in cell.source:
-                cell.source = f"{IMPORT}\n\n{cell.source.strip()}"
+            if "lesson." in cell.source and line not in cell.source:
+                cell.source = f"{line}\n\n{cell.source.replace(IMPORT + chr(10), '').strip()}"
             cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
             cell.outputs, cell.execution_count = [], None
 
 
-def mark_course_notebook(nb, **course) -> None:
-    """Notebook metadata that tells the learner's JupyterLab this is a course page (run on open)."""
-    nb.metadata["course"] = dict(course)  # e.g. {"lesson": "01-what-is-ot"}: the data says the edition
+# The web view's own words around a page (its template and page script read them from the notebook):
+PAGE_WORDS = {"loading": N_("Opening the lesson…"),
+              "lost": N_("This page has lost its connection to the course, so its buttons no longer work. This "
+                         "happens when a page is left unused for a long time or the course server restarts. Reload "
+                         "the page to go on (answers given on this page are not kept)."),
+              "reload": N_("Reload the page")}
+
+
+def mark_course_notebook(nb, language: str | None = None, **course) -> None:
+    """Notebook metadata that tells the learner's JupyterLab this is a course page (run on open), and
+    the web view the page's language and its own words in it."""
+    t = language_of(language)
+    # e.g. {"lesson": "01-what-is-ot", "language": "es"}: the data says the edition
+    nb.metadata["course"] = {**course, "language": t.code, "words": {k: t._(v) for k, v in PAGE_WORDS.items()}}
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata.setdefault("language_info", {"name": "python"})
 
@@ -118,8 +138,10 @@ def grading_cells(nb, content: LessonContent) -> None:
             after.setdefault(call.cell, []).append(test)
         elif call.method == "reflection":
             r = content.reflections[call.arg]
+            said = language_of(DEFAULT)._("Your instructor reads your reflection and gives up to {points} points.",
+                                          points=format(r.points, "g"))
             task = nbformat.v4.new_markdown_cell(
-                f"Your instructor reads your reflection and gives up to {r.points:g} points.\n\n"
+                f"{said}\n\n"
                 f"=== BEGIN MARK SCHEME ===\n{r.rubric_for_grader()}\n=== END MARK SCHEME ===", id=f"{call.arg}-rubric")
             task.metadata["nbgrader"] = _nbgrader(f"{call.arg}-rubric", task=True, points=r.points)
             after.setdefault(call.cell, []).append(task)

@@ -107,7 +107,15 @@ def template_names(text: str) -> list[str]:
         raise ToolsError(f"a stray curly bracket in {text[:60]!r}: {exc}") from None
 
 
-def load_tools(folder: str | Path | None = None) -> Tools:
+# What tools.yaml holds besides words: a translation (tools.<language>.yaml) never holds these.
+TOOLS_STRUCTURE = frozenset({"kind", "max", "required", "lines", "default", "if", "unless", "field", "lesson",
+                             "answer"})
+
+
+def load_tools(folder: str | Path | None = None, language: str | None = None) -> Tools:
+    """The tools of ``folder``; in another ``language``, with the words of its ``tools.<language>.yaml``,
+    an overlay of words on ``tools.yaml`` like a lesson's (:mod:`course_lib.translation`). A bilingual
+    letter is the same letter made from the tools in each language (the English one to send)."""
     folder = Path(folder) if folder is not None else Path.cwd()
     path = folder / TOOLS_FILE
     try:
@@ -116,6 +124,16 @@ def load_tools(folder: str | Path | None = None) -> Tools:
         raise ToolsError(f"{path} could not be read: {exc}") from None
     if not isinstance(data, dict):
         raise ToolsError(f"{path} is not a mapping")
+    if language and language != "en":
+        from ..reader import LessonError
+        from ..translation import load_translation, translate
+
+        name = f"tools.{language}.yaml"
+        try:
+            data, _cells = translate(data, {}, load_translation(folder, language, name), str(folder / name),
+                                     structure=TOOLS_STRUCTURE)
+        except LessonError as exc:
+            raise ToolsError(str(exc)) from None
     try:
         fields = {fid: _field(fid, spec) for fid, spec in data["fields"].items()}
         letters = {lid: _letter(lid, spec) for lid, spec in data["letters"].items()}

@@ -45,11 +45,10 @@ OWN_PAGE = "X-Course-Page"  # set by the course's handlers on their own pages; n
 
 def course_responses(base_url: str) -> type[OutputTransform]:
     """The transform class for a server whose course home is under ``base_url``."""
-    home = base_url + "voila/render/index.ipynb"
-
     class CourseResponses(OutputTransform):
         def __init__(self, request: httputil.HTTPServerRequest) -> None:
             self.silenced = False
+            self.language = pages.language_for(request.path)  # an error page speaks the page's language
 
         def transform_first_chunk(self, status_code: int, headers: httputil.HTTPHeaders, chunk: bytes,
                                   finishing: bool) -> tuple[int, httputil.HTTPHeaders, bytes]:
@@ -61,7 +60,7 @@ def course_responses(base_url: str) -> type[OutputTransform]:
                 return status_code, headers, chunk
             kind = headers.get("Content-Type", "")
             if kind.startswith("text/html"):
-                chunk = pages.error(status_code, home).encode()
+                chunk = pages.error(status_code, pages.home_in(base_url, self.language), self.language).encode()
                 headers["Content-Type"] = "text/html; charset=UTF-8"
             elif status_code >= 500:
                 chunk = json.dumps({"message": "Something went wrong on the server."}).encode()

@@ -4,7 +4,8 @@
 * :mod:`~course_lib.web.visits`: a kernel only for a real page view, within the caps;
 * :mod:`~course_lib.web.kernels`: the caps, who owns which kernel, unclaimed kernels ended;
 * :mod:`~course_lib.web.channels`: no error or stderr message reaches the browser;
-* :mod:`~course_lib.web.responses`: security headers, the course's own error pages.
+* :mod:`~course_lib.web.responses`: security headers, the course's own error pages;
+* ``/en/``, ``/es/``: the course home in each of its languages (the pages link to each other).
 
 Run as ``python -m course_lib.web.server``, with Voila's own command-line options and
 ``--CourseVoila.allowed_hosts=...`` and ``--CourseKernelManager.max_kernels=...`` (and the
@@ -13,12 +14,16 @@ other settings in :mod:`course_lib.web.kernels`).
 
 from __future__ import annotations
 
+import tornado.web
+from jupyter_server.utils import url_path_join
 from tornado.routing import Rule
 from traitlets import List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from .. import i18n
+from . import pages
 from .channels import ChannelsHandler
 from .gate import Gate, Refusal, allowed_hosts
 from .kernels import CourseKernelManager
@@ -46,7 +51,17 @@ class CourseVoila(Voila):
         gate = Gate(self.server_url, lambda: allowed_hosts(self.allowed_hosts, self.port), self.kernel_manager.owner)
         self.app.add_transform(course_responses(self.base_url))
         handlers = [(h[0], _OURS.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
-        return [Rule(gate, Refusal), *handlers]
+        home = (url_path_join(self.server_url, r"/([a-z]{2,3})/?"), LanguageHome)
+        return [Rule(gate, Refusal), home, *handlers]
+
+
+class LanguageHome(tornado.web.RequestHandler):
+    """``/es/``: the course home in Spanish (``/en/`` in English), the address to give a family."""
+
+    def get(self, code: str) -> None:
+        if code not in i18n.languages():
+            raise tornado.web.HTTPError(404)
+        self.redirect(pages.home_in(self.settings.get("base_url", "/"), i18n.language(code)))
 
 
 main = CourseVoila.launch_instance

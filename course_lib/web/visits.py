@@ -105,10 +105,10 @@ class LessonHandler(TornadoVoilaHandler):
     async def get(self, path=None):
         manager = self.settings["kernel_manager"]
         if not is_page_view(self.request):
-            return self._own_page(200, pages.opening(f"{self.request.path}?visit={visit_token()}"))
+            return self._own_page(200, pages.opening(f"{self.request.path}?visit={visit_token()}", self._language()))
         visit = Visit(self._session(), forwarded_address(self.request))
         if manager.too_many_from(visit.address):
-            return self._own_page(429, pages.crowded(self.request.uri, self._home()))
+            return self._own_page(429, pages.crowded(self.request.uri, self._home(), self._language()))
         await manager.make_room_for(visit.session)
         if manager.is_full() and not manager.has_ready_kernel(path or ""):
             return self._busy()
@@ -125,7 +125,7 @@ class LessonHandler(TornadoVoilaHandler):
 
     def _busy(self) -> None:
         self.set_header("Retry-After", "60")
-        self._own_page(503, pages.busy(self.request.uri, self._home()))
+        self._own_page(503, pages.busy(self.request.uri, self._home(), self._language()))
 
     def _own_page(self, status: int, html: str) -> None:
         self.set_status(status)
@@ -134,8 +134,11 @@ class LessonHandler(TornadoVoilaHandler):
         self.set_header(OWN_PAGE, "1")
         self.finish(html)
 
+    def _language(self):
+        return pages.language_for(self.request.path)
+
     def _home(self) -> str:
-        return self.base_url + "voila/render/index.ipynb"
+        return pages.home_in(self.base_url, self._language())
 
     def _session(self) -> str:
         current = self.get_cookie(SESSION_COOKIE, "")

@@ -3,7 +3,8 @@
  * 1. Voila's page helpers, which its template defines in inline scripts: here in a file, so
  *    the Content-Security-Policy can forbid inline script. The loading text stays plain words.
  * 2. A page that has lost its kernel (shut down when idle, the server restarted) says so and
- *    offers to reload, instead of leaving buttons that do nothing.
+ *    offers to reload, instead of leaving buttons that do nothing, in the page's language (its
+ *    words are in the page, #course-words, from the course's message catalogs).
  * Screen readers' live regions and the focus after a story choice are in course-a11y.js, which
  * the learner's JupyterLab loads too.
  */
@@ -38,13 +39,12 @@
     var box = document.createElement("div");
     box.id = "course-lost";
     box.setAttribute("role", "alert");
+    var words = document.getElementById("course-words");
     var text = document.createElement("p");
-    text.textContent = "This page has lost its connection to the course, so its buttons no longer " +
-      "work. This happens when a page is left unused for a long time or the course server restarts. " +
-      "Reload the page to go on (answers given on this page are not kept).";
+    text.textContent = words ? words.getAttribute("data-lost") : "";
     var button = document.createElement("button");
     button.type = "button";
-    button.textContent = "Reload the page";
+    button.textContent = (words && words.getAttribute("data-reload")) || "\u21bb";
     button.addEventListener("click", function () { window.location.reload(); });
     box.appendChild(text);
     box.appendChild(button);
