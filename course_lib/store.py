@@ -26,6 +26,8 @@ from .layout import ANSWERS_FILE
 __all__ = ["ANSWERS_FILE", "CHECKED_LESSON", "ResponseStore", "StoreError", "answers_language", "draft_key",
            "entry_key"]
 FORMAT = 1
+FILE_FIELDS = frozenset({"format", "lesson", "answers", "language"})  # all the course writes in the file
+ENTRY_FIELDS = frozenset({"value", "saved"})  # and in each of its answers
 DAMAGED = N_("Your saved answers file ({file}) is damaged and could not be read.")
 MAX_BYTES = 2_000_000  # far more than any learner writes; a bigger file is not read
 

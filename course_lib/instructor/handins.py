@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..layout import ANSWERS_FILE, COURSE_HOME, LESSON_FILE, CourseLayout
 from ..questions import MAX_REFLECTION_CHARS, Reflection
-from ..store import MAX_BYTES
+from ..store import ENTRY_FIELDS, FILE_FIELDS, MAX_BYTES
 from .intake import KEPT, SECRET, TIMESTAMP, copy_kept, read_regular
 from .roster import id_problem
 
@@ -38,8 +38,6 @@ INTAKE = ".intake"  # grading/.intake/<learner>/<lesson>/: the clean copies cour
 EXPECTED = {*KEPT, LESSON_FILE, "assets"}  # besides the lesson's notebook: a lesson folder and nbgrader's submit
 MAX_NOTEBOOK = 20_000_000  # a lesson saved with every output is well under 2 MB; a bigger one is not compared
 MAX_ENTRIES = 500  # files looked at in one hand-in
-ANSWER_FIELDS = {"format", "lesson", "answers"}  # what the course writes in an answers file
-ENTRY_FIELDS = {"value", "saved"}
 _CONTROL = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -204,7 +202,7 @@ def _check_answers(handin: HandIn, path: Path) -> None:
                     "(their answers there are shown if they still have them) and hand it in again")
         return
     data = json.loads(read_regular(path, MAX_BYTES))
-    forged = sorted(set(data) - ANSWER_FIELDS | {k for v in data["answers"].values() if isinstance(v, dict)
+    forged = sorted(set(data) - FILE_FIELDS | {k for v in data["answers"].values() if isinstance(v, dict)
                                                   for k in set(v) - ENTRY_FIELDS})
     if forged:
         handin.note(f"{ANSWERS_FILE} holds fields the course never writes ({one_line(', '.join(forged))}): they "
