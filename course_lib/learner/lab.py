@@ -14,6 +14,10 @@ JupyterLab runs as a child process with three environment variables, set for it 
 
 The server listens on 127.0.0.1 only and does not try other ports, so the address printed is
 the address it has. Its log goes to ``<workspace>/.jupyter/jupyterlab.log``.
+
+:func:`learner_settings` is the one place that makes a JupyterLab the learner's (the first two
+variables and the course's extension and page scripts): a learner's server on the course's
+JupyterHub (:mod:`course_lib.hub.learner`) gets the same.
 """
 
 from __future__ import annotations
@@ -86,17 +90,29 @@ def start_lab(workspace: Path, port: int, prepare: Callable[[], SyncReport]) -> 
         return 0
 
 
+def learner_settings(config_dir: Path, notebooks: list[str], env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """What makes a JupyterLab the learner's, wherever it runs (``course start``, or a learner's
+    server on the course's JupyterHub): server options and environment variables.
+
+    ``config_dir`` is the learner's own Jupyter settings folder (``JUPYTER_CONFIG_DIR``); the course's
+    page config there names ``notebooks``, the course notebooks the learner's folder holds (only those
+    get ready by themselves). ``env`` is the environment the server would otherwise get.
+    """
+    write_page_config(config_dir, notebooks)
+    forget_open_pages(config_dir)
+    env = dict(env)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(CONFIG_PATH), env.get("JUPYTER_CONFIG_PATH")) if p)
+    env["JUPYTER_CONFIG_DIR"] = str(config_dir)
+    args = [f"--LabApp.extra_labextensions_path={LABEXTENSIONS}", f"--ServerApp.extra_static_paths={PAGE_SCRIPTS}"]
+    return args, env
+
+
 def lab_command(workspace: Path, port: int, token: str) -> tuple[list[str], dict[str, str]]:
     """The command line and environment of the learner's JupyterLab on ``workspace``."""
-    state = _state_dir(workspace)
-    _write_page_config(state, course_notebooks(workspace))
-    env = dict(os.environ)
-    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(CONFIG_PATH), env.get("JUPYTER_CONFIG_PATH")) if p)
-    env["JUPYTER_CONFIG_DIR"] = str(state)
+    args, env = learner_settings(_state_dir(workspace), course_notebooks(workspace), os.environ)
     env["JUPYTER_TOKEN"] = token
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace}", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/{HOME}",
-           f"--LabApp.extra_labextensions_path={LABEXTENSIONS}", f"--ServerApp.extra_static_paths={PAGE_SCRIPTS}"]
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/{HOME}", *args]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     return cmd, env
@@ -111,7 +127,8 @@ def learner_token(state: Path) -> str:
     path = state / TOKEN_FILE
     try:
         token = path.read_text(encoding="ascii").strip()
-        private = path.stat().st_mode & 0o077 == 0
+        # Windows has no such mode bits: a file in the user's own folder is theirs (its ACL says so)
+        private = os.name == "nt" or path.stat().st_mode & 0o077 == 0
     except (OSError, ValueError):
         token, private = "", False
     if private and re.fullmatch(r"[0-9a-f]{48}", token):
@@ -126,7 +143,8 @@ def learner_token(state: Path) -> str:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        if os.name != "nt":  # on Windows this option would let us bind a port another program holds
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
         try:
             s.bind(("127.0.0.1", port))
         except OSError as exc:
@@ -148,11 +166,11 @@ def _state_dir(workspace: Path) -> Path:
     return state
 
 
-def _write_page_config(state: Path, notebooks: list[str]) -> None:
+def write_page_config(config_dir: Path, notebooks: list[str]) -> None:
     """Tell the course-learner extension which notebooks the course put in the workspace: only
     those get ready by themselves, so a notebook from elsewhere never runs on opening."""
-    path = state / "labconfig" / "page_config.json"
-    path.parent.mkdir(exist_ok=True)
+    path = config_dir / "labconfig" / "page_config.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -161,6 +179,13 @@ def _write_page_config(state: Path, notebooks: list[str]) -> None:
         config = {}
     config["courseNotebooks"] = notebooks
     atomic_write(path, json.dumps(config, indent=1))
+
+
+def forget_open_pages(config_dir: Path) -> None:
+    """Start on the course home alone: JupyterLab would reopen every page ever left open (its saved
+    layout, in ``lab/workspaces``), each starting its own kernel before the learner can read a word."""
+    for layout in (config_dir / "lab" / "workspaces").glob("*.jupyterlab-workspace"):
+        layout.unlink(missing_ok=True)
 
 
 def _already_serving(workspace: Path, port: int, token: str) -> bool:

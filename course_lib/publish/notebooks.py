@@ -84,8 +84,12 @@ def self_contained(nb) -> None:
 
 
 def mark_course_notebook(nb, **course) -> None:
-    """Notebook metadata that tells the learner's JupyterLab this is a course page (run on open)."""
+    """Notebook metadata that tells the learner's JupyterLab this is a course page (run on open), and
+    every cell locked: JupyterLab neither edits nor deletes a cell marked so (two stray key presses
+    once deleted a lesson's key points for good)."""
     nb.metadata["course"] = dict(course)  # e.g. {"lesson": "01-what-is-ot"}: the data says the edition
+    for cell in nb.cells:
+        cell.metadata["editable"] = cell.metadata["deletable"] = False
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata.setdefault("language_info", {"name": "python"})
 
