@@ -63,6 +63,7 @@ class Lesson:
             html += render.message("info", self.mode.notice)
         if self.store.problem:
             html += render.message("warn", self.store.problem)
+        self.store.note_activity()  # the time spent in the lesson counts from here
         self._styled = False
         return self._block(html)
 
@@ -190,7 +191,7 @@ class Lesson:
             missing = sum(a is None for _q, a, _e in rows)
             parts = [render.box("info", f"<strong>Your score: {earned:g} of {total:g} points</strong>"
                                         + (f" ({missing} question{'s' if missing != 1 else ''} not answered yet)"
-                                           if missing else "") + ".")]
+                                           if missing else "") + ". " + self._verdict(earned, total))]
             for q, answer, got in rows:
                 parts.append(f"<h3 style='font-size:1.05em;margin:0.8em 0 0.2em'>{render.md_inline(q.prompt)}</h3>"
                              + render.graded_result(q, answer, got))
@@ -204,6 +205,23 @@ class Lesson:
             views.log.exception("check_lesson failed")
             result.value = render.message("warn", "Sorry, your lesson could not be checked just now. Your "
                                                   "answers are safe. Please try again.")
+
+    def _verdict(self, earned: float, total: float) -> str:
+        """Whether the score counts this lesson as done on My progress, and if not, what to do."""
+        from .outline import pass_mark
+        from .progress import points_needed
+
+        mark = pass_mark(self.folder.parent)
+        need = points_needed(total, mark)
+        unwritten = [r for r in self.content.reflections.values() if r.saved_in(self.store) is None]
+        if earned < need:
+            return escape(f"To finish this lesson you need at least {mark:g}% of the points ({need:g} of "
+                          f"{total:g}). Read why below, change the answers that were not right, save them, and "
+                          "press Check my lesson again.")
+        if unwritten:
+            return escape(f"That is enough to pass ({mark:g}% is needed). Write and save your reflection too, "
+                          "then check again: the lesson is done after that.")
+        return escape(f"You passed this lesson ({mark:g}% is needed). It counts as done on My progress.")
 
     def _response(self) -> Response:
         if self.mode.marks_at_once:

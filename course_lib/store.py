@@ -22,9 +22,10 @@ from pathlib import Path
 from .files import atomic_write
 from .layout import ANSWERS_FILE
 
-__all__ = ["ANSWERS_FILE", "CHECKED_LESSON", "ResponseStore", "StoreError", "draft_key", "entry_key"]
+__all__ = ["ACTIVITY", "ANSWERS_FILE", "CHECKED_LESSON", "ResponseStore", "StoreError", "draft_key", "entry_key"]
 FORMAT = 1
 MAX_BYTES = 2_000_000  # far more than any learner writes; a bigger file is not read
+ACTIVE_GAP_SECONDS = 15 * 60  # a pause longer than this between two of the learner's actions is not counted
 
 
 # -- what each entry is called: the one place that knows the file's key format --------------------
@@ -41,6 +42,31 @@ def draft_key(key: str) -> str:
 
 
 CHECKED_LESSON = entry_key("checked", "lesson")  # the score "Check my lesson" last showed
+# The time the learner has spent in the lesson, from their own actions (opening it, and every answer,
+# draft and check saved): {"seconds": ..., "last": ...}. A completion record states it beside the
+# lesson's planned length, so that neither stands in for the other.
+ACTIVITY = entry_key("activity", "time")
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _active(entry: dict | None, now: datetime) -> dict:
+    """The activity entry after an action at ``now``: the time since the last action is added, unless
+    it was a pause (longer than :data:`ACTIVE_GAP_SECONDS`), or the clock went back."""
+    value = entry.get("value") if isinstance(entry, dict) else None
+    seconds, last = 0, None
+    if isinstance(value, dict):
+        seconds = value.get("seconds") if isinstance(value.get("seconds"), int) and value["seconds"] >= 0 else 0
+        try:
+            last = datetime.fromisoformat(value["last"])
+        except (KeyError, TypeError, ValueError):
+            last = None
+    if last is not None and last.tzinfo is not None and 0 <= (gap := (now - last).total_seconds()) <= \
+            ACTIVE_GAP_SECONDS:
+        seconds += round(gap)
+    return {"value": {"seconds": seconds, "last": _stamp(now)}, "saved": _stamp(now)}
 
 
 class StoreError(ValueError):
@@ -86,8 +112,14 @@ class ResponseStore:
         return sorted(self._answers)
 
     def saved_times(self) -> list[str]:
-        """When each answer was saved (ISO times, oldest first): how long a lesson took, roughly."""
+        """When each answer was saved (ISO times, oldest first)."""
         return sorted(e["saved"] for e in self._answers.values() if isinstance(e.get("saved"), str))
+
+    def seconds_active(self) -> int | None:
+        """The time spent in the lesson, counted from the learner's own actions (None: not recorded)."""
+        value = self.get(ACTIVITY)
+        seconds = value.get("seconds") if isinstance(value, dict) else None
+        return seconds if isinstance(seconds, int) and seconds >= 0 else None
 
     def _read(self) -> dict[str, dict]:
         if self.path is None or not self.path.exists():
@@ -122,20 +154,28 @@ class ResponseStore:
 
     # -- writing ---------------------------------------------------------------------------
     def save(self, key: str, value) -> None:
-        """Save one answer, keeping every other answer already on disk."""
+        """Save one answer, keeping every other answer already on disk; the learner was active now."""
         value = json.loads(json.dumps(value))  # stored as it will read back: tuples become lists
-        self._write(key, {"value": value, "saved": datetime.now(UTC).isoformat(timespec="seconds")})
+        now = datetime.now(UTC)
+        self._write(key, {"value": value, "saved": _stamp(now)}, now)
+
+    def note_activity(self) -> None:
+        """The learner is here now (they opened the lesson): the time from now to their next action counts."""
+        self._write(None, None, datetime.now(UTC))
 
     def discard(self, key: str) -> None:
         """Forget one entry (a draft that has now been saved properly)."""
         if key in self._answers or (self.writable and self.path.exists()):
             self._write(key, None)
 
-    def _write(self, key: str, entry: dict | None) -> None:
+    def _write(self, key: str | None, entry: dict | None, now: datetime | None = None) -> None:
+        """Write ``entry`` under ``key`` (None: remove it; no key: only the time), and, with ``now``,
+        count the time since the learner's last action."""
         if not self.writable:
-            self._answers.pop(key, None)  # remembered for this page only
-            if entry is not None:
-                self._answers[key] = entry
+            if key is not None:
+                self._answers.pop(key, None)  # remembered for this page only
+                if entry is not None:
+                    self._answers[key] = entry
             return
         try:
             on_disk = self._read()
@@ -143,12 +183,16 @@ class ResponseStore:
             if self.problem is None:  # damaged since it was loaded: keep a copy before replacing it
                 self._keep_damaged_copy()
             on_disk = {}
-        answers = {**self._answers, **on_disk, key: entry}
-        if entry is None:
-            del answers[key]
-            if answers == on_disk:
-                self._answers = answers
-                return
+        answers = {**self._answers, **on_disk}
+        if key is not None:
+            answers[key] = entry
+            if entry is None:
+                del answers[key]
+        if now is not None:
+            answers[ACTIVITY] = _active(answers.get(ACTIVITY), now)
+        elif answers == on_disk:
+            self._answers = answers
+            return
         data = {"format": FORMAT, "lesson": self.lesson_id, "answers": answers}
         atomic_write(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
         self._answers = answers
