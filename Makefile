@@ -6,6 +6,7 @@
 #   make test       set up with the test tools (browser included, where possible) and run every test
 #   make unit       the unit tests only, while you work: no server, no nbgrader, no browser (under a minute)
 #   make view       serve the read-only web view on http://127.0.0.1:8866/
+#   make wheel      a wheel with the course inside, for learners without make (pip install it; course start)
 #   make release / autograde / feedback / grades      the instructor's nbgrader steps
 
 PYTHON ?= python3
@@ -16,7 +17,7 @@ COURSE := $(BIN)/course
 PIP    := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup test-setup start view release autograde feedback grades check readme lint unit test browser benchmark clean
+.PHONY: setup test-setup start view wheel release autograde feedback grades check readme lint unit test browser benchmark clean
 
 # What learning needs (make start); the test tools come on top, only for make test and make lint.
 setup: $(VENV)/.installed
@@ -38,6 +39,9 @@ start: setup
 
 view: setup
 	$(COURSE) view
+
+wheel: setup
+	$(COURSE) wheel
 
 release: setup
 	$(COURSE) release
