@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_course, free_port
+from conftest import ROOT, copy_course, free_port, read_start
 
 pytestmark = pytest.mark.slow
 
@@ -58,14 +57,7 @@ def test_the_wheel_installed_in_a_fresh_environment_starts_the_course(tmp_path):
     proc = subprocess.Popen([str(_bin(env, "course")), "start", "--port", str(port)], cwd=home, env=clean_env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        printed, url, deadline = [], None, time.monotonic() + 300
-        while url is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
-            printed.append(line.rstrip("\n"))
-            if m := re.match(r"Open the course at (\S+)$", printed[-1]):
-                url = m.group(1)
+        printed, url = read_start(proc)
         assert url, "\n".join(printed)
         folder = home / "ot-course"
         assert printed[0] == f"Your course and your answers are kept in {folder}"
