@@ -52,9 +52,10 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _active(entry: dict | None, now: datetime) -> dict:
-    """The activity entry after an action at ``now``: the time since the last action is added, unless
-    it was a pause (longer than :data:`ACTIVE_GAP_SECONDS`), or the clock went back."""
+def _active(entry: dict | None, now: datetime, seen: datetime | None = None) -> dict:
+    """The activity entry after an action at ``now``: the time since the last action (or since the
+    learner was ``seen`` opening the lesson, if later) is added, unless it was a pause (longer than
+    :data:`ACTIVE_GAP_SECONDS`), or the clock went back."""
     value = entry.get("value") if isinstance(entry, dict) else None
     seconds, last = 0, None
     if isinstance(value, dict):
@@ -63,8 +64,11 @@ def _active(entry: dict | None, now: datetime) -> dict:
             last = datetime.fromisoformat(value["last"])
         except (KeyError, TypeError, ValueError):
             last = None
-    if last is not None and last.tzinfo is not None and 0 <= (gap := (now - last).total_seconds()) <= \
-            ACTIVE_GAP_SECONDS:
+        if last is not None and last.tzinfo is None:
+            last = None
+    if seen is not None and (last is None or seen > last):
+        last = seen
+    if last is not None and 0 <= (gap := (now - last).total_seconds()) <= ACTIVE_GAP_SECONDS:
         seconds += round(gap)
     return {"value": {"seconds": seconds, "last": _stamp(now)}, "saved": _stamp(now)}
 
@@ -85,6 +89,7 @@ class ResponseStore:
         self.lesson_id = lesson_id
         self.writable = writable and self.path is not None
         self.problem: str | None = None  # a message for the learner, if loading went wrong
+        self._seen: datetime | None = None  # when the learner opened the lesson, until their next action is saved
         self._answers: dict[str, dict] = {}
         self.reload()
 
@@ -160,22 +165,22 @@ class ResponseStore:
         self._write(key, {"value": value, "saved": _stamp(now)}, now)
 
     def note_activity(self) -> None:
-        """The learner is here now (they opened the lesson): the time from now to their next action counts."""
-        self._write(None, None, datetime.now(UTC))
+        """The learner is here now (they opened the lesson): the time from now to their next action
+        counts. Nothing is written: opening a lesson leaves no answers file behind."""
+        self._seen = datetime.now(UTC)
 
     def discard(self, key: str) -> None:
         """Forget one entry (a draft that has now been saved properly)."""
         if key in self._answers or (self.writable and self.path.exists()):
             self._write(key, None)
 
-    def _write(self, key: str | None, entry: dict | None, now: datetime | None = None) -> None:
-        """Write ``entry`` under ``key`` (None: remove it; no key: only the time), and, with ``now``,
-        count the time since the learner's last action."""
+    def _write(self, key: str, entry: dict | None, now: datetime | None = None) -> None:
+        """Write ``entry`` under ``key`` (None: remove it), and, with ``now``, count the time since the
+        learner's last action."""
         if not self.writable:
-            if key is not None:
-                self._answers.pop(key, None)  # remembered for this page only
-                if entry is not None:
-                    self._answers[key] = entry
+            self._answers.pop(key, None)  # remembered for this page only
+            if entry is not None:
+                self._answers[key] = entry
             return
         try:
             on_disk = self._read()
@@ -183,13 +188,12 @@ class ResponseStore:
             if self.problem is None:  # damaged since it was loaded: keep a copy before replacing it
                 self._keep_damaged_copy()
             on_disk = {}
-        answers = {**self._answers, **on_disk}
-        if key is not None:
-            answers[key] = entry
-            if entry is None:
-                del answers[key]
+        answers = {**self._answers, **on_disk, key: entry}
+        if entry is None:
+            del answers[key]
         if now is not None:
-            answers[ACTIVITY] = _active(answers.get(ACTIVITY), now)
+            answers[ACTIVITY] = _active(answers.get(ACTIVITY), now, self._seen)
+            self._seen = None
         elif answers == on_disk:
             self._answers = answers
             return

@@ -472,8 +472,8 @@ var _JUPYTERLAB;
   }
 
   /** In the course view, a course page opened replaces the course page before it (its kernel is
-   *  shut down a minute later, unless the page is opened again), as following a link on a web site:
-   *  one tab per page, and not a kernel for every page ever opened. */
+   *  shut down a minute later, unless the page is open again, here or in another tab), as following
+   *  a link on a web site: one tab per page, and not a kernel for every page ever opened. */
   function onePageAtATime(app, tracker, course, panel) {
     if (!course.view.isCourse()) { return; }
     tracker.forEach(function (other) {
@@ -481,15 +481,24 @@ var _JUPYTERLAB;
         return;
       }
       var path = other.context.path;
-      var id = other.sessionContext.session && other.sessionContext.session.id;
+      var session = other.sessionContext.session;
+      var ids = session && session.kernel ? { session: session.id, kernel: session.kernel.id } : null;
       other.close();
-      if (!id) { return; }
-      setTimeout(function () {
-        var open = false;
-        tracker.forEach(function (p) { open = open || p.context.path === path; });
-        if (!open) { app.serviceManager.sessions.shutdown(id).catch(function () { return undefined; }); }
-      }, 60000);
+      if (ids) { setTimeout(function () { shutDownIfUnused(app, tracker, path, ids); }, 60000); }
     });
+  }
+
+  function shutDownIfUnused(app, tracker, path, ids) {
+    var open = false;
+    tracker.forEach(function (p) { open = open || p.context.path === path; });
+    if (open) { return; }
+    var kernels = app.serviceManager.kernels;
+    Promise.resolve(kernels.refreshRunning()).then(function () {
+      return kernels.findById(ids.kernel);
+    }).then(function (model) {
+      if (model && model.connections) { return; } // another tab uses it
+      return app.serviceManager.sessions.shutdown(ids.session);
+    }).catch(function () { return undefined; });
   }
 
   /** The browser's Back and Forward buttons open the page they lead to (JupyterLab only changes
