@@ -352,7 +352,7 @@ def test_stray_keys_cannot_change_a_lesson_and_it_is_never_saved(learner_lab, pa
     expect(view.get_by_role("heading", name="Key points")).to_be_visible()
     expect(view.locator(".jp-Cell .cm-editor:visible")).to_have_count(0)  # no source shown for editing
     page.keyboard.press("Control+s")
-    expect(view.locator(".course-notice")).to_contain_text("your answers are saved when you press a Save or Check")
+    expect(view.locator(".course-notice")).to_contain_text("is saved when you press the page's own buttons")
     expect(page.locator(".jp-mod-dirty")).to_have_count(0)
 
     base, auth = learner_lab.url.split("/lab/")[0], {"Authorization": f"token {_token(learner_lab)}"}

@@ -52,8 +52,8 @@ var _JUPYTERLAB;
       'again from the course home.',
     noKernel: 'This page cannot get ready: the Python it needs was not found. Stop the course ' +
       '(Ctrl+C where you started it), then start it again.',
-    nothingToSave: 'There is nothing to save here: your answers are saved when you press a Save or Check ' +
-      'button on the page.',
+    nothingToSave: 'There is nothing to save here: what you answer or type is saved when you press the ' +
+      'page\'s own buttons, such as Save my answer, Check my lesson or Make my letter.',
     elsewhere: 'This page is open in another browser tab or window. To use it here instead, press ' +
       'the button.',
     movedAway: 'You opened this page in another browser tab or window, so it is not in use here. To use ' +
