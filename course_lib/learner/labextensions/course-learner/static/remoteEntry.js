@@ -77,6 +77,7 @@ var _JUPYTERLAB;
     '  { display: none !important; }',
     '.course-lesson .jp-Cell, .course-lesson .jp-Cell-inputWrapper, .course-lesson .jp-InputArea,',
     '.course-lesson .jp-MarkdownOutput, .course-lesson .jp-Cell-outputWrapper { box-shadow: none !important; }',
+    '.course-lesson .jp-MarkdownOutput { border-color: transparent !important; }', // no box round the cell clicked
     '.course-lesson .jp-Cell.jp-mod-active, .course-lesson .jp-Cell.jp-mod-selected { background: none; }',
     '.course-notice { position: absolute; z-index: 10; left: 50%; transform: translateX(-50%);',
     '  max-width: calc(100% - 32px); box-sizing: border-box; margin-top: 8px; padding: 6px 14px;',
