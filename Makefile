@@ -7,6 +7,7 @@
 #   make unit       the unit tests only, while you work: no server, no nbgrader, no browser (under a minute)
 #   make view       serve the read-only web view on http://127.0.0.1:8866/
 #   make hub        serve a class on JupyterHub (make hub PORT=8000 ROSTER=class.csv INSTRUCTOR=login; docs/hub.md)
+#   make wheel      a wheel with the course inside, for learners without make (pip install it; course start)
 #   make release / autograde / feedback / grades      the instructor's nbgrader steps
 
 PYTHON ?= python3
@@ -29,7 +30,7 @@ COURSE := $(BIN)/course
 PIP    := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup hub-setup test-setup start view hub release autograde feedback grades check readme lint unit test browser benchmark clean
+.PHONY: setup hub-setup test-setup start view hub wheel release autograde feedback grades check readme lint unit test browser benchmark clean
 
 # What learning needs (make start); the test tools come on top, only for make test and make lint.
 setup: $(VENV)/.installed
@@ -60,6 +61,9 @@ view: setup
 
 hub: hub-setup
 	$(COURSE) hub --port $(HUB_PORT) $(if $(ROSTER),--roster $(ROSTER)) $(if $(INSTRUCTOR),--instructor $(INSTRUCTOR))
+
+wheel: setup
+	$(COURSE) wheel
 
 release: setup
 	$(COURSE) release

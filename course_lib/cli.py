@@ -11,6 +11,7 @@ from pathlib import Path
 from . import instructor
 from .instructor import CommandError, find_course
 from .instructor.handins import one_line
+from .layout import LEARNER_FOLDER, PACKAGED_EDITION
 from .web import MAX_KERNELS
 
 
@@ -25,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     msgs = sub.add_parser("messages", help="bring the message catalogs (course_lib/locale/) in step with the code")
     msgs.add_argument("--add", metavar="CODE", help="start the catalog of a new language (e.g. vi)")
     sub.add_parser("build", help="make the self-paced edition in build/self-paced/ (learners alone; the web view)")
+    wheel = sub.add_parser("wheel", help="build a wheel with the course inside, for learners: pip install it, then "
+                                         "course start")
+    wheel.add_argument("--out", type=Path, default=None, help="default: dist/")
     sub.add_parser("release", help="make the cohort edition in grading/release/ with nbgrader, and check it for leaks")
     grade = sub.add_parser("autograde", help="autograde the hand-ins in grading/submitted/ (nbgrader, every core)")
     grade.add_argument("--force", action="store_true", help="grade again hand-ins already graded and unchanged")
@@ -49,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     ws = sub.add_parser("workspace", help="make or update the learner workspace from the self-paced edition")
     ws.add_argument("--dir", type=Path, default=None, help="default: workspace/")
     start = sub.add_parser("start", help="build, update the workspace, and open the learner's JupyterLab on it")
-    start.add_argument("--dir", type=Path, default=None, help="default: workspace/")
+    start.add_argument("--dir", type=Path, default=None,
+                       help=f"default: workspace/ in the course folder; installed from a wheel: ~/{LEARNER_FOLDER}")
     start.add_argument("--no-lab", action="store_true", help="prepare everything but do not open JupyterLab")
     start.add_argument("--port", type=int, default=8888, help="on 127.0.0.1 (default: 8888)")
     start.add_argument("--language", default=None, metavar="CODE",
@@ -206,17 +211,39 @@ def _workspace(args) -> int:
     return 0
 
 
-def _start(args) -> int:
-    from .learner.lab import start_lab
-    from .publish import SELF_PACED, run
-    from .workspace import sync_workspace
+def _wheel(args) -> int:
+    from .publish.wheel import build_wheel
 
     layout = find_course(args.root)
-    target = (args.dir or layout.workspace).resolve()
+    wheel = build_wheel(layout, args.out or layout.root / "dist", say=lambda _line: None)
+    print(f"Built {wheel}\nA learner installs it with: pip install {wheel.name}   and then runs: course start")
+    return 0
 
-    def prepare():
-        run(SELF_PACED, layout)
-        return sync_workspace(layout.self_paced, target)
+
+def _start(args) -> int:
+    from .learner.lab import start_lab
+    from .workspace import sync_workspace
+
+    try:
+        layout = find_course(args.root)
+    except CommandError:
+        if args.root is not None or not PACKAGED_EDITION.is_dir():
+            raise
+        layout = None  # installed from a wheel: the edition is in the package, the learner's folder at home
+    if layout is None:
+        target = (args.dir or Path.home() / LEARNER_FOLDER).resolve()
+        print(f"Your course and your answers are kept in {target}", flush=True)
+
+        def prepare():
+            return sync_workspace(PACKAGED_EDITION, target)
+    else:
+        from .publish import SELF_PACED, run
+
+        target = (args.dir or layout.workspace).resolve()
+
+        def prepare():
+            run(SELF_PACED, layout)
+            return sync_workspace(layout.self_paced, target)
 
     if args.no_lab:
         print(prepare().summary())
@@ -252,8 +279,9 @@ def _hub(args) -> int:
 
 
 COMMANDS = {"check": _check, "report": _report, "readme": _readme, "messages": _messages, "build": _build,
-            "release": _release, "autograde": _autograde, "feedback": _feedback, "grades": _grades, "roster": _roster,
-            "gradebook": _gradebook, "workspace": _workspace, "start": _start, "view": _view, "hub": _hub}
+            "wheel": _wheel, "release": _release, "autograde": _autograde, "feedback": _feedback, "grades": _grades,
+            "roster": _roster, "gradebook": _gradebook, "workspace": _workspace, "start": _start, "view": _view,
+            "hub": _hub}
 
 if __name__ == "__main__":
     sys.exit(main())

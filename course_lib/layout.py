@@ -31,6 +31,9 @@ HOME = "index.ipynb"
 GLOSSARY = "glossary.ipynb"
 PROGRESS = "progress.ipynb"
 ANSWERS_FILE = "my-answers.json"
+# In a wheel built for learners (course wheel), the self-paced edition is inside the package.
+PACKAGED_EDITION = Path(__file__).resolve().parent / "edition"
+LEARNER_FOLDER = "ot-course"  # an installed course's workspace, in the learner's home folder
 
 
 def in_language(name: str, language: str | None) -> str:

@@ -83,6 +83,7 @@ class Lesson:
             html += render.message("info", self.mode.say("notice", t), t=t)
         if self.store.problem:
             html += render.message("warn", t.message(self.store.problem), t=t)
+        self.store.note_activity()  # the time spent in the lesson counts from here
         self._styled = False
         return self._block(html)
 
@@ -226,7 +227,7 @@ class Lesson:
             score = t._("Your score: {earned} of {total} points", earned=format(earned, "g"), total=format(total, "g"))
             parts = [render.box("info", f"<strong>{score}</strong>" + (" " + t.ngettext(
                 "({n} question not answered yet)", "({n} questions not answered yet)", missing) if missing else "")
-                + ".", t=t)]
+                + ". " + self._verdict(earned, total), t=t)]
             for q, answer, got in rows:
                 parts.append(f"<h3 style='font-size:1.05em;margin:0.8em 0 0.2em'>{render.md_inline(q.prompt)}</h3>"
                              + render.graded_result(q, answer, got, t=t))
@@ -240,6 +241,24 @@ class Lesson:
             views.log.exception("check_lesson failed")
             result.value = render.message("warn", t._("Sorry, your lesson could not be checked just now. Your "
                                                       "answers are safe. Please try again."), t=t)
+
+    def _verdict(self, earned: float, total: float) -> str:
+        """Whether the score counts this lesson as done on My progress, and if not, what to do."""
+        from .outline import pass_mark
+        from .progress import points_needed
+
+        mark = pass_mark(self.folder.parent)
+        need = points_needed(total, mark)
+        unwritten = [r for r in self.content.reflections.values() if r.saved_in(self.store) is None]
+        t, n = self.t, {"mark": format(mark, "g"), "need": format(need, "g"), "total": format(total, "g")}
+        if earned < need:
+            return escape(t._("To finish this lesson you need at least {mark}% of the points ({need} of {total}). "
+                              "Read why below, change the answers that were not right, save them, and press Check "
+                              "my lesson again.", **n))
+        if unwritten:
+            return escape(t._("That is enough to pass ({mark}% is needed). Write and save your reflection too, "
+                              "then check again: the lesson is done after that.", **n))
+        return escape(t._("You passed this lesson ({mark}% is needed). It counts as done on My progress.", **n))
 
     def _response(self) -> Response:
         t = self.t

@@ -22,6 +22,7 @@ from .layout import COURSE_FILE, lesson_ids
 from .reader import LessonError
 
 TRACK_NAMES = {"parent": N_("Parents' track"), "aide": N_("Aides' track")}  # messages: say them with t._()
+PASS_MARK = 80  # percent of a lesson's points, where course.yaml names none
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Outline:
     tracks: dict[str, Track]
     lessons: dict[str, LessonContent]  # in course order
     language: str = DEFAULT
+    pass_mark: float = PASS_MARK  # percent of a lesson's points "Check my lesson" must give for it to be done
 
     def glossary(self) -> dict[str, str]:
         """Every lesson's words in one list; a word defined twice keeps its first definition."""
@@ -106,4 +108,24 @@ def load_outline(folder: Path, language: str | None = None) -> Outline:
         tracks = {tid: t for tid, t in tracks.items() if language in t.languages}
         ids = [lid for lid in ids if any(lid in t.lessons for t in tracks.values())]
     lessons = {lid: load_lesson(folder / lid, language) for lid in ids}
-    return Outline(str(raw.get("title", "The course")), str(raw.get("summary", "")), tracks, lessons, language)
+    return Outline(str(raw.get("title", "The course")), str(raw.get("summary", "")), tracks, lessons, language,
+                   _pass_mark(raw, path))
+
+
+def pass_mark(folder: Path) -> float:
+    """The pass mark in ``course.yaml`` in ``folder`` (a lesson's kernel reads it without the lessons)."""
+    try:
+        raw = yaml.safe_load((folder / COURSE_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return PASS_MARK
+    try:
+        return _pass_mark(raw, folder / COURSE_FILE) if isinstance(raw, dict) else PASS_MARK
+    except LessonError:
+        return PASS_MARK
+
+
+def _pass_mark(raw: dict, path: Path) -> float:
+    mark = raw.get("pass_mark", PASS_MARK)
+    if isinstance(mark, bool) or not isinstance(mark, int | float) or not 0 < mark <= 100:
+        raise LessonError(f"{path}: pass_mark must be a percentage above 0 and at most 100, not {mark!r}")
+    return float(mark)

@@ -94,7 +94,11 @@ def self_check(marked, reveal: bool = False, t: Language = ENGLISH) -> str:
             "One right answer is not chosen yet.", "{n} right answers are not chosen yet.", n) + " "
             + t._("Try again, or press <strong>{button}</strong>.", button=t._("Show the answer")) + "</p>")
     elif marked.missed:
-        body += f"<p style='margin:0.3em 0 0'><strong>{t._('Also right:')}</strong></p>" + _ul("".join(
+        # "Also right" only beside a right choice; after a wrong one it would read as if that was right too
+        some_right = any(line.ok for line in marked.lines)
+        heading = t._("Also right:") if some_right else t._("The right answers:") if len(marked.missed) > 1 else \
+            t._("The right answer:")
+        body += f"<p style='margin:0.3em 0 0'><strong>{heading}</strong></p>" + _ul("".join(
             f"<li>{md_inline(o.text)}{' — ' + md_inline(o.feedback) if o.feedback else ''}</li>"
             for o in marked.missed))
     return box(verdict(marked.fraction), body, t=t)
@@ -112,9 +116,14 @@ def graded_result(question, answer, earned: float | None = None, problem: str = 
         marked = question.mark(answer)
         earned = question.points_for(answer) if earned is None else earned
         kind, said = verdict(marked.fraction), ""
-        notes = "".join(f"<li>{md_inline(line.why)}</li>" for line in marked.lines if line.why)
-        chosen = (f"<p style='margin:0.3em 0 0'><strong>{t._('Your answer:')}</strong> "
-                  f"{md_inline(question.describe(answer))}</p>" + (_ul(notes) if notes else ""))
+        if len(marked.lines) > 1:  # ticks or a sorting: which parts were right, and which not, in words
+            chosen = f"<p style='margin:0.3em 0 0'><strong>{t._('Your answer:')}</strong></p>" + _ul("".join(
+                f"<li><strong>{t._('Right') if line.ok else t._('Not right')}:</strong> {md_inline(line.chosen)}"
+                f"{' — ' + md_inline(line.why) if line.why else ''}</li>" for line in marked.lines))
+        else:
+            notes = "".join(f"<li>{md_inline(line.why)}</li>" for line in marked.lines if line.why)
+            chosen = (f"<p style='margin:0.3em 0 0'><strong>{t._('Your answer:')}</strong> "
+                      f"{md_inline(question.describe(answer))}</p>" + (_ul(notes) if notes else ""))
     body = (f"{said}{chosen}<p style='margin:0.3em 0 0'><strong>{t._('Right answer:')}</strong> "
             f"{md_inline(question.describe(question.key))}</p>")
     if question.why:

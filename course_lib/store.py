@@ -23,13 +23,14 @@ from .files import atomic_write
 from .i18n import N_, Message, known
 from .layout import ANSWERS_FILE
 
-__all__ = ["ANSWERS_FILE", "CHECKED_LESSON", "ResponseStore", "StoreError", "answers_language", "draft_key",
-           "entry_key"]
+__all__ = ["ACTIVITY", "ANSWERS_FILE", "CHECKED_LESSON", "ResponseStore", "StoreError", "answers_language",
+           "draft_key", "entry_key"]
 FORMAT = 1
 FILE_FIELDS = frozenset({"format", "lesson", "answers", "language"})  # all the course writes in the file
 ENTRY_FIELDS = frozenset({"value", "saved"})  # and in each of its answers
 DAMAGED = N_("Your saved answers file ({file}) is damaged and could not be read.")
 MAX_BYTES = 2_000_000  # far more than any learner writes; a bigger file is not read
+ACTIVE_GAP_SECONDS = 15 * 60  # a pause longer than this between two of the learner's actions is not counted
 
 
 # -- what each entry is called: the one place that knows the file's key format --------------------
@@ -46,6 +47,35 @@ def draft_key(key: str) -> str:
 
 
 CHECKED_LESSON = entry_key("checked", "lesson")  # the score "Check my lesson" last showed
+# The time the learner has spent in the lesson, from their own actions (opening it, and every answer,
+# draft and check saved): {"seconds": ..., "last": ...}. A completion record states it beside the
+# lesson's planned length, so that neither stands in for the other.
+ACTIVITY = entry_key("activity", "time")
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _active(entry: dict | None, now: datetime, seen: datetime | None = None) -> dict:
+    """The activity entry after an action at ``now``: the time since the last action (or since the
+    learner was ``seen`` opening the lesson, if later) is added, unless it was a pause (longer than
+    :data:`ACTIVE_GAP_SECONDS`), or the clock went back."""
+    value = entry.get("value") if isinstance(entry, dict) else None
+    seconds, last = 0, None
+    if isinstance(value, dict):
+        seconds = value.get("seconds") if isinstance(value.get("seconds"), int) and value["seconds"] >= 0 else 0
+        try:
+            last = datetime.fromisoformat(value["last"])
+        except (KeyError, TypeError, ValueError):
+            last = None
+        if last is not None and last.tzinfo is None:
+            last = None
+    if seen is not None and (last is None or seen > last):
+        last = seen
+    if last is not None and 0 <= (gap := (now - last).total_seconds()) <= ACTIVE_GAP_SECONDS:
+        seconds += round(gap)
+    return {"value": {"seconds": seconds, "last": _stamp(now)}, "saved": _stamp(now)}
 
 
 def answers_language(path: str | Path) -> str | None:
@@ -89,6 +119,7 @@ class ResponseStore:
         self.answering_in = language
         self.problem: Message | None = None  # a message for the learner, if loading went wrong
         self.language: str | None = None  # the language of the last save, if the file says a known one
+        self._seen: datetime | None = None  # when the learner opened the lesson, until their next action is saved
         self._answers: dict[str, dict] = {}
         self.reload()
 
@@ -117,8 +148,14 @@ class ResponseStore:
         return sorted(self._answers)
 
     def saved_times(self) -> list[str]:
-        """When each answer was saved (ISO times, oldest first): how long a lesson took, roughly."""
+        """When each answer was saved (ISO times, oldest first)."""
         return sorted(e["saved"] for e in self._answers.values() if isinstance(e.get("saved"), str))
+
+    def seconds_active(self) -> int | None:
+        """The time spent in the lesson, counted from the learner's own actions (None: not recorded)."""
+        value = self.get(ACTIVITY)
+        seconds = value.get("seconds") if isinstance(value, dict) else None
+        return seconds if isinstance(seconds, int) and seconds >= 0 else None
 
     def _read(self) -> dict[str, dict]:
         if self.path is None or not self.path.exists():
@@ -153,16 +190,24 @@ class ResponseStore:
 
     # -- writing ---------------------------------------------------------------------------
     def save(self, key: str, value) -> None:
-        """Save one answer, keeping every other answer already on disk."""
+        """Save one answer, keeping every other answer already on disk; the learner was active now."""
         value = json.loads(json.dumps(value))  # stored as it will read back: tuples become lists
-        self._write(key, {"value": value, "saved": datetime.now(UTC).isoformat(timespec="seconds")})
+        now = datetime.now(UTC)
+        self._write(key, {"value": value, "saved": _stamp(now)}, now)
+
+    def note_activity(self) -> None:
+        """The learner is here now (they opened the lesson): the time from now to their next action
+        counts. Nothing is written: opening a lesson leaves no answers file behind."""
+        self._seen = datetime.now(UTC)
 
     def discard(self, key: str) -> None:
         """Forget one entry (a draft that has now been saved properly)."""
         if key in self._answers or (self.writable and self.path.exists()):
             self._write(key, None)
 
-    def _write(self, key: str, entry: dict | None) -> None:
+    def _write(self, key: str, entry: dict | None, now: datetime | None = None) -> None:
+        """Write ``entry`` under ``key`` (None: remove it), and, with ``now``, count the time since the
+        learner's last action."""
         if not self.writable:
             self._answers.pop(key, None)  # remembered for this page only
             if entry is not None:
@@ -177,9 +222,12 @@ class ResponseStore:
         answers = {**self._answers, **on_disk, key: entry}
         if entry is None:
             del answers[key]
-            if answers == on_disk:
-                self._answers = answers
-                return
+        if now is not None:
+            answers[ACTIVITY] = _active(answers.get(ACTIVITY), now, self._seen)
+            self._seen = None
+        elif answers == on_disk:
+            self._answers = answers
+            return
         data = {"format": FORMAT, "lesson": self.lesson_id, "answers": answers}
         if language := known(self.answering_in) or self.language:
             data["language"] = self.language = language

@@ -33,7 +33,8 @@ LESSON_FILE = "lesson.yaml"
 # Fields that are structure, never words: a translation must not hold them.
 STRUCTURE = frozenset({"id", "kind", "correct", "answer", "points", "skill", "next", "start", "ending",
                        "edition", "minutes", "audiences",
-                       "lessons", "languages"})  # course.yaml's tracks: which lessons, in which languages
+                       # course.yaml: its tracks' lessons and languages, its pass mark
+                       "lessons", "languages", "pass_mark"})
 BY_ID = frozenset({"options", "items", "categories"})  # lists whose entries a translation names by id
 _CITATION = re.compile(r"\b\d+\s+(?:CFR|U\.S\.C\.)\s+[\d.]+(?:\([0-9a-zA-Z]+\))*"  # 34 CFR 300.34(c)(6)
                        r"|\b[1-9]\d{2}\.\d+(?:\([0-9a-zA-Z]+\))*")  # a further section: 300.117

@@ -1,19 +1,23 @@
-"""Make and update a learner's workspace from the student release, never losing their work.
+"""Make and update a learner's workspace from the course's edition, never losing their work.
 
-A manifest records, for every file copied in, the course version the learner's copy came
-from. On a later run, for each file of the release:
+The course's files in the workspace (lessons, course pages, tools, their data and pictures) are
+the course's: the learner's work is their answers (``my-answers.json``, ``my-progress.json``),
+which the course never writes over, and any file of their own. So on every start, for each file of
+the edition:
 
-* a file the learner did not change *in substance* since then is replaced by the course's
-  version, if the course changed it (a notebook's substance is its cells' types and sources:
-  JupyterLab adds ``language_info``, ids, outputs and execution counts to a lesson merely
-  opened, and none of that is the learner's work);
-* a file the learner did change is kept as it is; only if the course changed it in substance
-  too is the course's version put beside it as ``<name>.new<ext>``, once;
-* files that are not part of the release, such as ``my-answers.json``, are never touched.
+* a file missing is copied in, and one the course changed is updated;
+* a course file that differs in substance from the course's version is **repaired**: the course's
+  version replaces it, and the copy that was there is kept aside, in ``.changed-copies/<time>/``,
+  never deleted (a notebook's substance is its cells' types and sources: JupyterLab adds
+  ``language_info``, ids, outputs and execution counts to a lesson merely opened). A lesson damaged
+  by two stray key presses in an older version of the learner's JupyterLab, which could still save
+  it, opens whole again, with its answers;
+* files that are not part of the edition, such as ``my-answers.json``, are never touched; a
+  ``<name>.new.ipynb`` that an older version put beside a changed lesson is put aside too, as the
+  lesson itself is whole again.
 
-Without a record (a first run over old files, or a damaged manifest) every file whose
-substance differs from the course's counts as the learner's: it is kept, with the course's
-version beside it.
+A manifest records, for every file copied in, the course version the learner's copy came from, so
+that a file the learner did not change is updated quietly.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ import hashlib
 import json
 import shutil
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from .files import atomic_write
 from .i18n import ENGLISH, Language
 
 MANIFEST = ".course-manifest.json"
+CHANGED_COPIES = ".changed-copies"
 ANSWERS_PREFIX = "my-answers"
 
 
@@ -48,12 +54,12 @@ class Version:
 class SyncReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)  # learner's edits kept; new version beside them
+    repaired: list[tuple[str, str]] = field(default_factory=list)  # (file, where the copy that was there is)
 
     def notices(self, t: Language = ENGLISH) -> list[str]:
-        """What the learner must know, in their language: only where a new version was put beside their copy."""
-        return [t._("Kept your changed copy of {file}; the course's new version is beside it as {new}.", file=rel,
-                    new=_beside(Path(rel)).as_posix()) for rel in self.kept]
+        """What the learner must know, in their language: only where a changed copy was put aside."""
+        return [t._("Repaired {file} from the course (your answers are kept). The copy that was there is in "
+                    "{aside}.", file=rel, aside=aside) for rel, aside in self.repaired]
 
     def summary(self) -> str:
         return "\n".join([f"{len(self.added)} new file(s), {len(self.updated)} updated file(s).", *self.notices()])
@@ -64,36 +70,51 @@ def sync_workspace(release: Path, workspace: Path) -> SyncReport:
         raise FileNotFoundError(f"There is no student release at {release}. Run 'course release' first.")
     workspace.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(workspace / MANIFEST)
-    report = SyncReport()
+    report, aside = SyncReport(), Aside(workspace)
+    wanted = set()
     for src in sorted(p for p in release.rglob("*") if p.is_file()):
         rel = src.relative_to(release).as_posix()
         if (rel.endswith("README.md") and src.parent == release) or src.name.startswith(ANSWERS_PREFIX):
             continue
+        wanted.add(rel)
         dest, new, was = workspace / rel, version_of(src), manifest.get(rel)
         if not dest.exists():
             _copy(src, dest)
             report.added.append(rel)
-        elif (have := version_of(dest)).sha == new.sha:
-            pass
-        elif have.same_substance(was) or have.same_substance(new):  # nothing of the learner's to lose
-            if was is not None and was.sha == new.sha:
-                continue  # the course did not change it; leave the learner's file alone
+        elif (have := version_of(dest)).sha != new.sha:
+            if not (have.same_substance(was) or have.same_substance(new)):  # changed: keep that copy aside
+                report.repaired.append((rel, aside.keep(dest)))
             _copy(src, dest)
             report.updated.append(rel)
-        else:  # the learner changed it
-            if new.same_substance(was):
-                continue  # and the course did not: nothing to offer
-            if _put_beside(src, dest, new, manifest, workspace):
-                report.kept.append(rel)
-            continue  # the manifest keeps the version the learner's copy came from
         manifest[rel] = new
+    for rel in sorted(set(manifest) - wanted):
+        if Path(rel).stem.endswith(".new") and (old := workspace / rel).is_file():  # an older version's copy
+            if not version_of(old).same_substance(manifest[rel]):
+                aside.keep(old)
+            old.unlink()
+            del manifest[rel]
     atomic_write(workspace / MANIFEST, json.dumps(
         {"format": 2, "files": {rel: asdict(v) for rel, v in sorted(manifest.items())}}, indent=1))
     return report
 
 
+class Aside:
+    """``.changed-copies/<time>/``: where a changed copy of a course file is kept, never deleted."""
+
+    def __init__(self, workspace: Path):
+        self.workspace = workspace
+        self.folder = workspace / CHANGED_COPIES / datetime.now().strftime("%Y-%m-%d-%H%M%S")
+
+    def keep(self, path: Path) -> str:
+        rel = path.relative_to(self.workspace)
+        target = self.folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        return target.relative_to(self.workspace).as_posix()
+
+
 def course_notebooks(workspace: Path) -> list[str]:
-    """The workspace paths of the notebooks the course put there (lessons and ``.new`` copies)."""
+    """The workspace paths of the notebooks the course put there (lessons, course pages and tools)."""
     return sorted(rel for rel in _read_manifest(workspace / MANIFEST)
                   if rel.endswith(".ipynb") and (workspace / rel).is_file())
 
@@ -111,24 +132,6 @@ def _cells_digest(data: bytes) -> str | None:
     except (ValueError, KeyError, TypeError):
         return None
     return hashlib.sha256(json.dumps(substance).encode()).hexdigest()
-
-
-def _put_beside(src: Path, dest: Path, new: Version, manifest: dict[str, Version], workspace: Path) -> bool:
-    """Put the course's version beside the learner's copy, unless it is there already or the
-    learner changed that copy too. True if it was written."""
-    beside = _beside(dest)
-    rel = beside.relative_to(workspace).as_posix()
-    if beside.exists():
-        have = version_of(beside)
-        if have.same_substance(new) or not have.same_substance(manifest.get(rel)):
-            return False
-    _copy(src, beside)
-    manifest[rel] = new
-    return True
-
-
-def _beside(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.new{path.suffix}")
 
 
 def _read_manifest(path: Path) -> dict[str, Version]:

@@ -54,6 +54,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def read_start(proc, within: float = 300) -> tuple[list[str], str | None]:
+    """What `course start` (``proc``, its output piped) printed up to "Press Ctrl+C to stop.", and the
+    address it gave (None if it stopped first)."""
+    import re
+    import time
+
+    printed, url, deadline = [], None, time.monotonic() + within
+    while time.monotonic() < deadline and not (printed and printed[-1].startswith("Press Ctrl+C")):
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        printed.append(line.rstrip("\n"))
+        if m := re.match(r"Open the course at (\S+)$", printed[-1]):
+            url = m.group(1)
+    return printed, url
+
+
 def copy_course(root: Path) -> Path:
     """The course's lessons, pictures and nbgrader configuration, copied to ``root`` (no answers, no editions)."""
     from course_lib.layout import CourseLayout

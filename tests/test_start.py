@@ -27,23 +27,34 @@ def _course(root, *args):
                           capture_output=True, text=True, timeout=300)
 
 
-def test_starting_again_keeps_the_learners_edited_notebook_and_answers(course_root):
+def test_starting_again_repairs_a_damaged_lesson_and_keeps_the_answers_and_the_changed_copy(course_root):
+    """Issue 21, item 1: `d` `d` and `a` once damaged a lesson for good: the next start said "Kept your
+    changed copy" and the course home kept opening the damaged one. Now the next start repairs it."""
     first = _course(course_root, "start", "--no-lab")
     assert first.returncode == 0, first.stderr
     lesson = _lessons(course_root / "workspace")[0]
     notebook = lesson / f"{lesson.name}.ipynb"
-    _edit(notebook, note="My own note")
-    (lesson / "my-answers.json").write_text('{"format": 1, "lesson": "x", "answers": {}}')
-    edited = notebook.read_text()
+    whole = notebook.read_text()
+    nb = json.loads(whole)
+    key_points = next(i for i, c in enumerate(nb["cells"]) if "key_points" in "".join(c["source"]))
+    del nb["cells"][key_points]  # d d
+    nb["cells"].insert(key_points, {"cell_type": "code", "id": "stray", "metadata": {}, "outputs": [],
+                                    "execution_count": None, "source": ""})  # a
+    notebook.write_text(json.dumps(nb))
+    answers = '{"format": 1, "lesson": "x", "answers": {}}'
+    (lesson / "my-answers.json").write_text(answers)
 
     again = _course(course_root, "start", "--no-lab")
     assert again.returncode == 0, again.stderr
-    assert notebook.read_text() == edited
-    assert not list(lesson.glob("*.new.ipynb")), "the course did not change: nothing to put beside it"
-    assert (lesson / "my-answers.json").read_text() == '{"format": 1, "lesson": "x", "answers": {}}'
+    assert notebook.read_text() == whole
+    assert (lesson / "my-answers.json").read_text() == answers
+    assert not list(lesson.glob("*.new.ipynb"))
+    [kept] = (course_root / "workspace" / ".changed-copies").glob(f"*/{lesson.name}/{lesson.name}.ipynb")
+    assert '"stray"' in kept.read_text()
+    assert f"Repaired {lesson.name}/{lesson.name}.ipynb from the course (your answers are kept)" in again.stdout
 
 
-def test_a_course_update_reaches_a_lesson_only_opened_and_sits_beside_one_the_learner_changed(course_root):
+def test_a_course_update_reaches_every_lesson_and_a_changed_copy_is_kept_aside(course_root):
     assert _course(course_root, "start", "--no-lab").returncode == 0
     opened, changed = _lessons(course_root / "workspace")[:2]
     _edit(opened / f"{opened.name}.ipynb", metadata={"language_info": {"name": "python", "version": "3.11"}})
@@ -53,11 +64,13 @@ def test_a_course_update_reaches_a_lesson_only_opened_and_sits_beside_one_the_le
 
     update = _course(course_root, "start", "--no-lab")
     assert update.returncode == 0, update.stderr
-    assert "New in this version" in (opened / f"{opened.name}.ipynb").read_text()
-    assert not (opened / f"{opened.name}.new.ipynb").exists()
-    assert "My own note" in (changed / f"{changed.name}.ipynb").read_text()
-    assert "New in this version" in (changed / f"{changed.name}.new.ipynb").read_text()
-    assert f"Kept your changed copy of {changed.name}/{changed.name}.ipynb" in update.stdout
+    for lesson in (opened, changed):
+        assert "New in this version" in (lesson / f"{lesson.name}.ipynb").read_text()
+        assert not (lesson / f"{lesson.name}.new.ipynb").exists()
+    [kept] = (course_root / "workspace" / ".changed-copies").glob(f"*/{changed.name}/{changed.name}.ipynb")
+    assert "My own note" in kept.read_text()
+    assert f"Repaired {changed.name}/{changed.name}.ipynb" in update.stdout and f"Repaired {opened.name}" not in \
+        update.stdout
 
 
 def _lessons(workspace):

@@ -25,7 +25,7 @@ from course_lib.documents import download_links, files, to_html, to_html_page, t
 from course_lib.layout import CourseLayout
 from course_lib.publish.citations import _CFR, _USC, _covered, allowed_citations
 from course_lib.store import ANSWERS_FILE
-from course_lib.tools.content import EntryError, clean, load_tools
+from course_lib.tools.content import EntryError, clean, clean_all, load_tools
 from course_lib.tools.letters import NOTE_TITLE, compose_letter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,8 +200,8 @@ def test_each_letter_has_the_date_the_names_the_rule_and_where_to_get_help(conte
 
 def test_a_typed_date_is_used_and_an_empty_one_becomes_today(content):
     letter = content.letters["evaluation"]
-    typed = compose_letter(content, letter, required_values(letter, content, date="1 April 2027"), TODAY)
-    assert "1 April 2027" in to_text(typed) and "March 4, 2027" not in to_text(typed)
+    typed = compose_letter(content, letter, required_values(letter, content, date="2027-04-01"), TODAY)
+    assert "April 1, 2027" in to_text(typed) and "March 4, 2027" not in to_text(typed)
     assert "March 4, 2027" in to_text(compose_letter(content, letter, required_values(letter, content), TODAY))
 
 
@@ -212,11 +212,12 @@ def test_optional_sentences_appear_only_when_their_box_is_filled(content):
     assert "Please invite" in with_ot and "300.321(a)(6)" in with_ot
     assert "Please invite" not in without
     records = content.letters["records"]
-    dated = to_text(compose_letter(content, records, required_values(records, content, meeting_date="May 2"), TODAY))
-    assert "IEP meeting is on May 2" in dated and "before the meeting" in dated
+    dated = to_text(compose_letter(content, records, required_values(records, content, meeting_date="2027-05-02"),
+                                   TODAY))
+    assert "IEP meeting is on May 2, 2027" in dated and "before the meeting" in dated
     stay = content.letters["stay-put"]
-    filed = to_text(compose_letter(content, stay, required_values(stay, content, filed_date="April 1"), TODAY))
-    assert "On April 1, I filed a due process complaint about this change" in filed
+    filed = to_text(compose_letter(content, stay, required_values(stay, content, filed_date="2027-03-01"), TODAY))
+    assert "On March 1, 2027, I filed a due process complaint about this change" in filed
     due = content.letters["due-process"]
     kept = to_text(compose_letter(content, due, required_values(due, content, keep_services="OT twice a week"), TODAY))
     assert "Please keep providing OT twice a week" in kept and "300.518(a)" in letter_part(kept)
@@ -236,7 +237,7 @@ def complaint(letter_id, content):
     letter = content.letters[letter_id]
     values = required_values(letter, content, child_name="Leo Park", child_address="12 Elm Street, Lincoln",
                              school="Lincoln Elementary", district="Lincoln County School District",
-                             state_agency="the State Department of Education", to_office="Director of Special "
+                             state_agency="the State Department of Education", to_title="Director of Special "
                              "Education", problem="The school will cut Leo's OT from twice a week to 30 minutes a "
                              "week in class.", facts="On March 3 the school sent prior written notice. The cut "
                              "starts on March 24. In class Leo often does not finish his written work.",
@@ -254,7 +255,7 @@ def test_the_due_process_complaint_has_every_part_the_rule_requires_and_says_whe
     head = sent.split("Re:")[0]
     assert "Lincoln County School District" in head and "Dear Director of Special Education," in sent
     assert "the State Department of Education" not in head  # the district gets the complaint; the state, a copy
-    for part in ("Leo Park lives at 12 Elm Street, Lincoln and goes to Lincoln Elementary",
+    for part in ("I am the parent of Leo Park.", "Leo lives at 12 Elm Street, Lincoln and goes to Lincoln Elementary",
                  "The problem: The school will cut Leo's OT", "The facts: On March 3",
                  "What would fix it, as far as I know now: Keep OT twice a week",
                  "copy of this complaint to the State Department of Education, at the same time",
@@ -305,6 +306,163 @@ def test_every_letter_comes_out_whole_from_the_longest_hostile_entries(content, 
     assert all(cite in letter_part(text) for cite in letter.cites)
 
 
+# -- letters as a parent writes them: realistic, and awkward ---------------------------------------
+
+# What a parent would type for each letter (every letter tools.yaml has must have an entry here).
+PARENT = {"parent_name": "Ana Torres", "child_name": "Leo Park", "school": "Lincoln Elementary",
+          "to_name": "Ms. Rivera", "to_title": "Principal", "contact": "ana.torres@example.org",
+          "child_birth": "2018-06-14", "date": "2027-03-04"}
+REALISTIC = {
+    "evaluation": {"grade": "2nd grade", "concerns_letter": "Leo tires after writing two lines\nHe cannot open "
+                   "his lunch box"},
+    "records": {"meeting_date": "2027-03-25", "records_wanted": "the OT's notes and data sheets from this year"},
+    "iee": {"evaluation": "the OT evaluation of February 2", "reasons": "It did not look at handwriting in class."},
+    "meeting": {"reason": "Leo's handwriting goal and how often he sees the OT", "ask_ot": True,
+                "bring_people": "my sister, who helps Leo with homework", "times": "Tuesdays after 3 pm",
+                "interpreter": "Spanish"},
+    "notice": {"asked_for": "evaluate Leo's motor skills with an OT", "asked_date": "2027-01-12",
+               "school_answer": "They said he is doing fine", "language": "Spanish"},
+    "due-process": {"child_address": "12 Elm Street, Lincoln", "district": "Lincoln County School District",
+                    "state_agency": "the State Department of Education", "to_name": "Dr. Chen",
+                    "to_title": "Director of Special Education",
+                    "problem": "The school will cut Leo's OT from twice a week to 30 minutes a week",
+                    "facts": "On March 1 the school sent prior written notice. The cut starts on March 24",
+                    "proposed_fix": "Keep OT twice a week", "keep_services": "OT twice a week",
+                    "open_to_mediation": True},
+    "stay-put": {"change": "cut OT from 60 to 30 minutes a week", "notice_date": "2027-03-01",
+                 "current_services": "60 minutes of OT a week", "filed_date": "2027-03-03", "open_to_mediation": True},
+    "state-complaint": {"child_address": "12 Elm Street, Lincoln", "district": "Lincoln County School District",
+                        "state_agency": "the State Department of Education", "to_name": "", "to_title":
+                        "the director of special education",
+                        "broken_rule": "It did not give the OT sessions in Leo's IEP for six weeks",
+                        "when_it_happened": "from September 8 to October 17, 2026.",
+                        "facts": "Six sessions were missed. I have my notes of each day",
+                        "proposed_fix": "Six make-up sessions before June"},
+}
+# The same, as a parent in a hurry types it: "Dear" and the job in the name box, full stops and a
+# capital "To" where the letter goes on, extra spaces, a name in another script.
+AWKWARD = {"to_name": "Dear ms. Rivera, the principal,", "to_title": "", "child_name": "  María José   García ",
+           "child_called": "María José", "parent_name": "محمد Haddad"}
+
+
+def _letter_of(content, letter_id, values):
+    letter = content.letters[letter_id]
+    fields = {f: (False if content.fields[f].kind == "tick" else "") for f in letter.fields}
+    cleaned, problems = clean_all([content.fields[f] for f in letter.fields], {**fields, **values})
+    assert problems == [], problems
+    return letter, to_text(compose_letter(content, letter, cleaned, TODAY))
+
+
+def _body(text):
+    """The paragraphs the letter's reader reads: from "Dear" to "Sincerely"."""
+    sent = letter_part(text)
+    return [p for p in sent[sent.index("Dear "):sent.index("Sincerely,")].split("\n\n") if p.strip()]
+
+
+def test_every_letter_has_a_realistic_example_here(content):
+    assert set(REALISTIC) == set(content.letters)
+
+
+@pytest.mark.parametrize("letter_id", list(load_tools(TOOLS).letters))
+def test_each_letter_reads_as_a_person_writes_from_what_a_parent_types(content, letter_id):
+    """Issue 21, item 5: "Dear Ms. Rivera," (not the whole "who it is to" box), a date as a date, the
+    child's full name once and then the name they go by, every sentence ended once."""
+    letter, text = _letter_of(content, letter_id, {**PARENT, **REALISTIC[letter_id]})
+    sent = letter_part(text)
+    name = REALISTIC[letter_id].get("to_name", PARENT["to_name"])
+    assert (f"Dear {name}," if name else "Dear Director of special education,") in sent
+    head = sent[:sent.index("Re:")]
+    title = REALISTIC[letter_id].get("to_title", PARENT["to_title"])
+    assert f"\n{title}\n" in head  # the job on its own line of the address
+    body = _body(text)
+    assert body[0].startswith("Dear ") and body[0].count(",") == 1  # "Dear <name>," and nothing more
+    for paragraph in body[1:]:
+        assert paragraph.rstrip().endswith((".", "?", ":")), paragraph
+        assert ".." not in paragraph and ". ." not in paragraph and " ," not in paragraph, paragraph
+    letter_text = "\n".join(body[1:])
+    assert letter_text.count("Leo Park") <= 1 and "Leo" in letter_text
+    assert sent.count("Leo Park") <= 2  # the subject line, and the first sentence
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", sent)  # dates written out, never as 2027-03-04
+    assert "March 4, 2027" in head and "(date of birth: June 14, 2018)" in sent
+    assert "do not agree to it" not in sent and "On at" not in sent
+
+
+@pytest.mark.parametrize("letter_id", list(load_tools(TOOLS).letters))
+def test_each_letter_comes_out_well_from_awkward_typing(content, letter_id):
+    _letter, text = _letter_of(content, letter_id, {**PARENT, **REALISTIC[letter_id], **AWKWARD})
+    sent, body = letter_part(text), _body(text)
+    assert body[0] == "Dear ms. Rivera,"  # no second "Dear", no job in the greeting
+    assert "Dear Dear" not in sent and "\nms. Rivera, the principal\n" in sent  # the address keeps what was typed
+    rest = "\n".join(body[1:])
+    assert rest.count("María José García") == 1 and not re.search(r"María(?! José)", rest)
+    assert "محمد Haddad" in sent and "  " not in rest
+    for paragraph in body[1:]:
+        assert ".." not in paragraph and paragraph.rstrip().endswith((".", "?", ":")), paragraph
+
+
+def test_a_box_that_goes_on_with_the_letters_sentence_fits_into_it(content):
+    _letter, text = _letter_of(content, "notice", {**PARENT, **REALISTIC["notice"],
+                                                   "asked_for": "To Evaluate Leo's motor skills with an OT."})
+    assert "I asked the school to evaluate Leo's motor skills with an OT." in text
+    _letter, text = _letter_of(content, "stay-put", {**PARENT, **REALISTIC["stay-put"], "change": "Cut OT in half"})
+    assert "the school proposed to cut OT in half." in text
+    _letter, text = _letter_of(content, "notice", {**PARENT, **REALISTIC["notice"], "asked_for": "OT evaluation"})
+    assert "to OT evaluation." in text  # a word in capitals stays as typed
+
+
+def test_without_a_name_the_letter_greets_the_job_and_without_either_sir_or_madam(content):
+    _l, text = _letter_of(content, "evaluation", {**PARENT, "to_name": "", "to_title": "the principal"})
+    assert "Dear Principal," in text and "\nthe principal\n" in text
+    _l, text = _letter_of(content, "evaluation", {**PARENT, "to_name": "", "to_title": ""})
+    assert "Dear Sir or Madam," in text
+
+
+def test_a_name_of_one_word_or_without_spaces_is_used_whole(content):
+    for child in ("Leo", "李小龍"):
+        _l, text = _letter_of(content, "evaluation", {**PARENT, "child_name": child})
+        assert f"full initial evaluation of {child}." in text
+
+
+@pytest.mark.parametrize("raw, said", [
+    ("2026-13-45", "could not be read"), ("next Tuesday", "could not be read"), (12345, "could not be read"),
+    (["2026-01-01"], "could not be read"), ("1066-10-14", "check the year"), ({"year": 2026}, "could not be read"),
+    (HOSTILE, "could not be read"), ("2026-01-01" * 5000, "could not be read")])
+def test_a_date_that_cannot_be_a_date_is_refused_kindly(content, raw, said):
+    with pytest.raises(EntryError, match=said):
+        clean(content.fields["asked_date"], raw)
+
+
+def test_dates_come_back_whatever_the_browser_sends_that_is_a_date(content):
+    from datetime import datetime as moment
+
+    field = content.fields["asked_date"]
+    assert clean(field, date(2027, 1, 12)) == clean(field, "2027-01-12") == clean(field, moment(2027, 1, 12, 9, 30))
+    assert clean(field, None) == clean(field, "") == ""
+
+
+def test_a_date_after_the_letters_own_is_refused_with_a_word(folder):
+    view = tools.letter_builder(folder, mode="learn", today=TODAY)
+    view.chooser.value = "notice"
+    fill(view, **NAMES, asked_for="evaluate Sam", asked_date=date(2027, 5, 1), child_birth=date(2030, 1, 1))
+    assert view.make() is False
+    status = html.unescape(view.status.value)
+    assert "“The date you asked (optional)” is after the date of this letter (March 4, 2027)" in status
+    assert "date of birth" in status and view.preview.value == ""
+    fill(view, asked_date=date(2027, 2, 1), child_birth=date(2019, 1, 1))
+    assert view.make() is True and "On February 1, 2027, I asked the school to evaluate Sam." in html.unescape(
+        view.preview.value).replace("<bdi>", "").replace("</bdi>", "")
+
+
+def test_forged_dates_from_a_browser_get_a_friendly_message(folder, monkeypatch):
+    view = tools.letter_builder(folder, mode="view", today=TODAY)
+    fill(view, **NAMES)
+    monkeypatch.setattr(view, "raw_values", lambda: {**{f.id: view.box(f.id).value for f in view.fields()},
+                                                     "date": "<script>", "child_birth": 7})
+    assert view.make() is False
+    assert "“Date of this letter” could not be read" in html.unescape(view.status.value)
+    assert "Traceback" not in view.status.value and "<script>" not in view.status.value
+
+
 def test_the_note_for_the_parent_is_on_its_own_page_when_printed(content):
     letter = content.letters["iee"]
     doc = compose_letter(content, letter, required_values(letter, content), TODAY)
@@ -318,7 +476,7 @@ def test_the_note_for_the_parent_is_on_its_own_page_when_printed(content):
 def test_the_rtf_is_valid_rtf_with_every_name_intact(content):
     letter = content.letters["evaluation"]
     doc = compose_letter(content, letter, required_values(letter, content, concerns_letter=HOSTILE,
-                                                          to="😀 Ms. Núñez"), TODAY)
+                                                          to_name="😀 Ms. Núñez"), TODAY)
     rtf = to_rtf(doc)
     assert rtf.startswith("{\\rtf1") and rtf.rstrip().endswith("}")
     assert rtf.isascii() and braces_balance(rtf)
@@ -391,9 +549,11 @@ def test_choosing_another_letter_keeps_the_names_and_shows_its_own_boxes(folder)
     fill(view, change="cut OT to 30 minutes", current_services="60 minutes of OT a week")
     assert view.make() is False and "First file your due process complaint" in view.status.value
     assert "Please fill in" not in view.status.value and view.preview.value == "" and view.downloads.value == ""
-    fill(view, filed_date="March 12")
+    fill(view, filed_date=date(2027, 3, 12))  # after the letter's date: a slip
+    assert view.make() is False and "is after the date of this letter (March 4, 2027)" in view.status.value
+    fill(view, filed_date=date(2027, 3, 2))
     assert view.make() is True
-    assert "34 CFR 300.518(a)" in view.preview.value and "<bdi>March 12</bdi>, I filed" in view.preview.value
+    assert "34 CFR 300.518(a)" in view.preview.value and "<bdi>March 2, 2027</bdi>, I filed" in view.preview.value
 
 
 @pytest.mark.parametrize("letter_id", ["due-process", "state-complaint"])
@@ -474,12 +634,13 @@ def test_the_course_source_folder_is_an_instructors_preview_that_writes_nothing(
 def test_entries_come_back_after_a_restart_but_the_date_is_today(folder):
     view = tools.letter_builder(folder, mode="learn", today=TODAY)
     view.chooser.value = "iee"
-    fill(view, **NAMES, evaluation="the OT evaluation of March 3", date="long ago")
+    fill(view, **NAMES, evaluation="the OT evaluation of March 3", date=date(2027, 2, 1),
+         child_birth=date(2019, 5, 6))
     assert view.make() is True and "saved" in view.status.value
     again = tools.letter_builder(folder, mode="learn", today=date(2027, 4, 1))
     assert again.chooser.value == "iee"
     assert again.box("child_name").value == "李小龍" and again.box("evaluation").value == "the OT evaluation of March 3"
-    assert again.box("date").value == "April 1, 2027"
+    assert again.box("date").value == date(2027, 4, 1) and again.box("child_birth").value == date(2019, 5, 6)
     assert "from last time" in again.status.value
 
 
@@ -640,7 +801,7 @@ def test_a_visitor_on_a_phone_fills_a_letter_downloads_it_and_nothing_is_kept(to
     phone.get_by_role("button", name="Make my letter").wait_for(timeout=90_000)
     phone.get_by_label("Which letter?").select_option(label="4. Ask for an IEP meeting with the OT")
     phone.get_by_label("Your name").fill("Zoë O'Brien")
-    phone.get_by_label("Your child's name").fill("محمد")
+    phone.get_by_label("Your child's full name").fill("محمد")
     phone.get_by_label("Your child's school").fill("Lincoln </textarea><script>alert(1)</script>")
     phone.get_by_label("What you want to talk about at the meeting").fill("Handwriting {\\rtf1 \\par} goals")
     phone.get_by_role("button", name="Make my letter").click()
@@ -696,7 +857,10 @@ def test_the_tools_pages_pass_an_accessibility_check_at_phone_width(tools_site, 
 
 
 def longest(field) -> str:
-    """The most a box takes, in wide words: as many lines as it allows, each as long as it can be."""
+    """The most a box takes, in wide words: as many lines as it allows, each as long as it can be (a
+    date box: the longest date it writes)."""
+    if field.kind == "date":
+        return "2026-09-30"  # September 30, 2026
     lines = field.lines or 1
     per_line = (field.max - (lines - 1)) // lines
     line = ("Wide words " * field.max)[:per_line].strip()
@@ -764,62 +928,3 @@ def test_the_tools_read_at_about_8th_grade():
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         grades[nb.name] = (grade(["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]), 8.0)
     assert {name: round(g, 1) for name, (g, most) in grades.items() if g > most} == {}
-
-
-@pytest.mark.browser
-@pytest.mark.slow
-def test_in_jupyterlab_a_letter_is_downloaded_and_its_entries_come_back_after_a_restart(browser, folder):
-    """The learner's path: JupyterLab, Run All, fill in, download; restart the kernel, and the entries
-    are there again, read from the tools folder's answers file."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    from conftest import free_port, stop
-    from playwright.sync_api import expect
-
-    port = free_port()
-    with (folder.parent / "lab.log").open("w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-                                 "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.allow_root=True",
-                                 f"--ServerApp.root_dir={folder.parent}", "--LabApp.news_url="],
-                                stdout=log, stderr=subprocess.STDOUT)
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        page = context.new_page()
-        page.goto(f"http://127.0.0.1:{port}/lab/tree/tools/letters.ipynb", timeout=90_000)
-        page.locator(".jp-Notebook").wait_for(timeout=90_000)
-        tool = page.locator(".course-tool")
-
-        def run_all(menu_item):
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name=menu_item, exact=True).click()
-
-        page.wait_for_timeout(2000)  # the kernel and the widget manager start
-        run_all("Run All Cells")
-        tool.get_by_role("button", name="Make my letter").wait_for(timeout=90_000)
-        tool.get_by_label("Your name").fill("Zoë")
-        tool.get_by_label("Your child's name").fill("李小龍")
-        tool.get_by_label("Your child's school").fill("Lincoln")
-        tool.get_by_role("button", name="Make my letter").click()
-        expect(tool.locator(".course-doc")).to_contain_text("李小龍", timeout=20_000)
-        with page.expect_download() as got:
-            tool.get_by_role("link", name="Plain text (.txt)").click()
-        assert "李小龍" in Path(got.value.path()).read_text(encoding="utf-8-sig")
-        saved = json.loads((folder / ANSWERS_FILE).read_text(encoding="utf-8"))
-        assert saved["answers"]["letters/entries"]["value"]["child_name"] == "李小龍"
-
-        run_all("Restart Kernel and Run All Cells…")
-        page.locator(".jp-Dialog-button.jp-mod-accept").click()
-        expect(tool.get_by_label("Your child's name")).to_have_value("李小龍", timeout=90_000)
-        expect(tool).to_contain_text("Your entries from last time are shown.")
-    finally:
-        context.close()
-        stop(proc)

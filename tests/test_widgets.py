@@ -60,6 +60,30 @@ def test_tick_all_feedback_does_not_give_the_whole_answer_away_on_a_first_try(sa
     assert "Also right: Option C — C fits." in view.feedback
 
 
+def test_after_a_wrong_single_choice_the_answer_is_named_as_the_right_one_not_also_right(sample):
+    view = _open(sample).self_check("pick-one")
+    view.choose("a")
+    view.submit()
+    view.show_answer()
+    assert "Not this one: Option A" in view.feedback and "The right answer: Option B" in view.feedback
+    assert "Also right" not in view.feedback
+
+
+def test_a_checked_sorting_says_which_items_were_placed_wrong(sample):
+    lesson = _open(sample)
+    q = next(q for q in lesson.content.questions.values() if q.kind == "sort")
+    view = lesson.question(q.id)
+    first, *rest = q.options
+    wrong = next(c.id for c in q.categories if c.id != q.key[first.id])
+    view.choose({first.id: wrong, **{o.id: q.key[o.id] for o in rest}})
+    view.submit()
+    check = lesson.check_lesson()
+    next(b for b in check.widget.children if getattr(b, "description", "") == "Check my lesson").click()
+    result = course_lib.views.text_of(check.widget.children[-1].value)
+    assert f"Not right: {first.text} → {q.category(wrong).text}" in result
+    assert all(f"Right: {o.text} → {q.category(q.key[o.id]).text}" in result for o in rest)
+
+
 def test_the_answer_is_offered_only_after_a_try(sample):
     view = _open(sample).self_check("pick-many")
     assert "Show the answer" not in [b.description for b in view.actions.children]

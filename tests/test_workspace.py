@@ -1,4 +1,4 @@
-"""Re-installing or updating the course never overwrites a learner's work."""
+"""Re-installing or updating the course never loses a learner's work, and repairs a damaged lesson."""
 
 import json
 
@@ -19,15 +19,23 @@ def test_first_start_copies_the_release_into_the_workspace(tmp_path):
     assert (tmp_path / "ws" / "01-lesson" / "01-lesson.ipynb").read_text() == "v1"
 
 
-def test_an_edited_notebook_is_kept_and_the_new_version_put_beside_it(tmp_path):
+def _aside(ws, rel):
+    """The copies kept aside of the course file ``rel``, oldest first."""
+    return sorted((ws / ".changed-copies").glob(f"*/{rel}"))
+
+
+def test_a_changed_notebook_is_repaired_from_the_course_and_the_changed_copy_kept_aside(tmp_path):
     ws = tmp_path / "ws"
     sync_workspace(_release(tmp_path), ws)
     nb = ws / "01-lesson" / "01-lesson.ipynb"
     nb.write_text("my work")
     report = sync_workspace(_release(tmp_path, notebook="v2"), ws)
-    assert nb.read_text() == "my work"
-    assert (ws / "01-lesson" / "01-lesson.new.ipynb").read_text() == "v2"
-    assert report.kept == ["01-lesson/01-lesson.ipynb"] and "Kept your changed copy" in report.summary()
+    assert nb.read_text() == "v2"
+    [kept] = _aside(ws, "01-lesson/01-lesson.ipynb")
+    assert kept.read_text() == "my work"
+    assert report.repaired == [("01-lesson/01-lesson.ipynb", kept.relative_to(ws).as_posix())]
+    assert "Repaired 01-lesson/01-lesson.ipynb from the course (your answers are kept)" in report.summary()
+    assert not (ws / "01-lesson" / "01-lesson.new.ipynb").exists()
 
 
 def test_an_untouched_file_is_updated_to_the_new_release(tmp_path):
@@ -48,13 +56,13 @@ def test_saved_answers_are_never_touched(tmp_path):
     assert json.loads(answers.read_text())["answers"]["questions/q"]["value"] == "a"
 
 
-def test_a_damaged_manifest_errs_on_the_side_of_keeping_files(tmp_path):
+def test_a_damaged_manifest_still_loses_nothing(tmp_path):
     ws = tmp_path / "ws"
     sync_workspace(_release(tmp_path), ws)
     (ws / ".course-manifest.json").write_text("{broken")
     sync_workspace(_release(tmp_path, notebook="v2"), ws)
-    assert (ws / "01-lesson" / "01-lesson.ipynb").read_text() == "v1"
-    assert (ws / "01-lesson" / "01-lesson.new.ipynb").read_text() == "v2"
+    assert (ws / "01-lesson" / "01-lesson.ipynb").read_text() == "v2"
+    assert [p.read_text() for p in _aside(ws, "01-lesson/01-lesson.ipynb")] == ["v1"]
 
 
 def _notebook(*sources, **metadata):
@@ -73,15 +81,14 @@ def _opened_in_jupyterlab(path):
     path.write_text(json.dumps(nb))
 
 
-def test_a_lesson_only_opened_and_saved_is_kept_quietly_when_the_course_did_not_change(tmp_path):
+def test_a_lesson_only_opened_and_saved_is_made_the_courses_again_quietly(tmp_path):
     ws = tmp_path / "ws"
     sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
     nb = ws / "01-lesson" / "01-lesson.ipynb"
     _opened_in_jupyterlab(nb)
-    opened = nb.read_text()
     report = sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
-    assert nb.read_text() == opened and not report.updated and not report.notices()
-    assert not (ws / "01-lesson" / "01-lesson.new.ipynb").exists()
+    assert nb.read_text() == _notebook("Hello") and not report.notices()
+    assert not (ws / ".changed-copies").exists() and not (ws / "01-lesson" / "01-lesson.new.ipynb").exists()
 
 
 def test_a_lesson_only_opened_and_saved_gets_the_courses_update(tmp_path):
@@ -103,28 +110,36 @@ def test_a_course_change_to_metadata_alone_reaches_an_opened_lesson(tmp_path):
     assert json.loads((ws / "01-lesson" / "01-lesson.ipynb").read_text())["metadata"] == {"course": {"lesson": "01"}}
 
 
-def test_a_lesson_the_learner_changed_gets_no_new_copy_while_the_course_does_not_change(tmp_path):
+def test_a_lesson_damaged_by_stray_keys_is_repaired_even_when_the_course_did_not_change(tmp_path):
+    """`d` `d` deleted the key points and `a` added an empty cell; autosave wrote both to disk."""
     ws = tmp_path / "ws"
-    sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
+    sync_workspace(_release(tmp_path, notebook=_notebook("Hello", "Key points")), ws)
     nb = ws / "01-lesson" / "01-lesson.ipynb"
-    nb.write_text(_notebook("Hello", "My own note"))
-    for _ in range(2):
-        report = sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
-        assert json.loads(nb.read_text())["cells"][1]["source"] == "My own note" and not report.notices()
-    assert not (ws / "01-lesson" / "01-lesson.new.ipynb").exists()
+    nb.write_text(_notebook("Hello", ""))
+    answers = ws / "01-lesson" / "my-answers.json"
+    answers.write_text("mine")
+    report = sync_workspace(_release(tmp_path, notebook=_notebook("Hello", "Key points")), ws)
+    assert nb.read_text() == _notebook("Hello", "Key points") and answers.read_text() == "mine"
+    assert [p.read_text() for p in _aside(ws, "01-lesson/01-lesson.ipynb")] == [_notebook("Hello", "")]
+    again = sync_workspace(_release(tmp_path, notebook=_notebook("Hello", "Key points")), ws)
+    assert report.notices() and not again.notices() and not again.updated
 
 
-def test_the_new_copy_beside_a_changed_lesson_is_written_once_and_never_over_the_learners_edits(tmp_path):
+def test_the_new_copy_an_older_version_put_beside_a_changed_lesson_is_put_aside(tmp_path):
+    """An older version kept the changed lesson and put the course's beside it as .new.ipynb; the
+    course home kept opening the damaged one."""
     ws = tmp_path / "ws"
     sync_workspace(_release(tmp_path, notebook=_notebook("Hello")), ws)
-    (ws / "01-lesson" / "01-lesson.ipynb").write_text(_notebook("Hello", "My own note"))
-    first = sync_workspace(_release(tmp_path, notebook=_notebook("Hello, again")), ws)
-    again = sync_workspace(_release(tmp_path, notebook=_notebook("Hello, again")), ws)
     beside = ws / "01-lesson" / "01-lesson.new.ipynb"
-    assert first.notices() and not again.notices()
-    beside.write_text(_notebook("Hello, again", "A note in the new copy"))
-    sync_workspace(_release(tmp_path, notebook=_notebook("Hello, third time")), ws)
-    assert "A note in the new copy" in beside.read_text()
+    beside.write_text(_notebook("Hello, again"))
+    manifest = json.loads((ws / ".course-manifest.json").read_text())
+    manifest["files"]["01-lesson/01-lesson.new.ipynb"] = manifest["files"]["01-lesson/01-lesson.ipynb"]
+    (ws / ".course-manifest.json").write_text(json.dumps(manifest))
+    (ws / "01-lesson" / "01-lesson.ipynb").write_text(_notebook("Hello", "damaged"))
+    sync_workspace(_release(tmp_path, notebook=_notebook("Hello, again")), ws)
+    assert not beside.exists() and (ws / "01-lesson" / "01-lesson.ipynb").read_text() == _notebook("Hello, again")
+    assert [p.read_text() for p in _aside(ws, "01-lesson/01-lesson.new.ipynb")] == [_notebook("Hello, again")]
+    assert "01-lesson/01-lesson.new.ipynb" not in json.loads((ws / ".course-manifest.json").read_text())["files"]
 
 
 def test_a_workspace_from_before_the_substance_rule_is_updated_where_untouched(tmp_path):

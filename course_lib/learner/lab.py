@@ -113,6 +113,7 @@ def learner_settings(config_dir: Path, notebooks: list[str], env: dict[str, str]
     """
     write_page_config(config_dir, notebooks)
     _write_lab_language(config_dir, language)
+    forget_open_pages(config_dir)
     env = dict(env)
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(CONFIG_PATH), env.get("JUPYTER_CONFIG_PATH")) if p)
     env["JUPYTER_CONFIG_DIR"] = str(config_dir)
@@ -147,7 +148,8 @@ def learner_token(state: Path) -> str:
     path = state / TOKEN_FILE
     try:
         token = path.read_text(encoding="ascii").strip()
-        private = path.stat().st_mode & 0o077 == 0
+        # Windows has no such mode bits: a file in the user's own folder is theirs (its ACL says so)
+        private = os.name == "nt" or path.stat().st_mode & 0o077 == 0
     except (OSError, ValueError):
         token, private = "", False
     if private and re.fullmatch(r"[0-9a-f]{48}", token):
@@ -162,7 +164,8 @@ def learner_token(state: Path) -> str:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        if os.name != "nt":  # on Windows this option would let us bind a port another program holds
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
         try:
             s.bind(("127.0.0.1", port))
         except OSError as exc:
@@ -225,6 +228,13 @@ def write_page_config(config_dir: Path, notebooks: list[str]) -> None:
         config = {}
     config["courseNotebooks"] = notebooks
     atomic_write(path, json.dumps(config, indent=1))
+
+
+def forget_open_pages(config_dir: Path) -> None:
+    """Start on the course home alone: JupyterLab would reopen every page ever left open (its saved
+    layout, in ``lab/workspaces``), each starting its own kernel before the learner can read a word."""
+    for layout in (config_dir / "lab" / "workspaces").glob("*.jupyterlab-workspace"):
+        layout.unlink(missing_ok=True)
 
 
 def _already_serving(workspace: Path, port: int, token: str) -> bool:

@@ -1,26 +1,69 @@
-"""What the learner's JupyterLab writes when it saves a lesson: the lesson, not its outputs.
+"""What the learner's JupyterLab writes when it saves a course page: nothing.
 
-A lesson's outputs are widget views. The widgets live in the kernel, which is gone the next
-time the file is opened, so saved views would show "model not found". The learner's
-JupyterLab runs a lesson's code again whenever it opens one, so nothing is lost by not
-saving them. Only course notebooks (notebook metadata ``course``) are changed; a notebook
-of the learner's own is saved as it is. Set as ``FileContentsManager.pre_save_hook`` in
-``jupyter/jupyter_server_config.json``, which only ``course start`` reads.
+A course notebook (a lesson, a course page or a tool) is the course's, not the learner's: their
+answers live in ``my-answers.json``, written by the page's own Save and Check buttons. So the
+server reports a course notebook as read-only (JupyterLab then never autosaves it and never asks
+"Save changes?") and refuses to write or rename one, whatever the browser sends: two stray key presses and
+an autosave can no longer change a lesson on disk. ``course start`` repairs a copy changed before
+this was so (:mod:`course_lib.workspace`).
+
+A course notebook is one the course put in the learner's folder: the paths in the course's page
+config (``courseNotebooks`` in ``<JUPYTER_CONFIG_DIR>/labconfig/page_config.json``, written by
+:func:`course_lib.learner.lab.write_page_config`), the same list the course-learner extension reads.
+A notebook of the learner's own, or a copy saved under another name, is saved as usual.
+
+Set as ``ServerApp.contents_manager_class`` in ``jupyter/jupyter_server_config.json``, which only
+the learner's JupyterLab reads (``course start``, or a learner's server on the course's hub).
 """
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 
-def is_course_notebook(content) -> bool:
-    metadata = content.get("metadata") if isinstance(content, dict) else None
-    return isinstance(metadata, dict) and isinstance(metadata.get("course"), dict)
+from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+from tornado import web
+
+NOT_RENAMED = "This is a page of the course, so its name stays as it is: the course's links lead to it."
+READ_ONLY = ("This is a page of the course, so it is not saved: your answers are saved by the page's own "
+             "buttons. To keep a copy you can change, use File > Save Notebook As.")
 
 
-def drop_course_outputs(model, **_kwargs) -> None:
-    """A ``pre_save_hook``: empty the outputs and execution counts of a course notebook's code cells."""
-    if model.get("type") != "notebook" or not is_course_notebook(content := model.get("content")):
-        return
-    for cell in content.get("cells") or []:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            cell["outputs"] = []
-            cell["execution_count"] = None
+def course_paths() -> frozenset[str]:
+    """The course notebooks' paths (from the workspace's top), as the page config names them."""
+    from jupyter_core.paths import jupyter_config_dir
+
+    path = Path(jupyter_config_dir()) / "labconfig" / "page_config.json"
+    try:
+        stamp = path.stat().st_mtime_ns
+        if _cache.get("stamp") != stamp:
+            names = json.loads(path.read_text(encoding="utf-8")).get("courseNotebooks")
+            _cache.update(stamp=stamp, paths=frozenset(n for n in names if isinstance(n, str))
+                          if isinstance(names, list) else frozenset())
+    except (OSError, ValueError, AttributeError):
+        return frozenset()
+    return _cache["paths"]
+
+
+_cache: dict = {}
+
+
+class CourseContentsManager(AsyncLargeFileManager):
+    """Jupyter Server's own file manager, with the course's notebooks read-only."""
+
+    def is_course(self, path: str) -> bool:
+        return path.strip("/") in course_paths()
+
+    def is_writable(self, path):
+        return not self.is_course(path) and super().is_writable(path)
+
+    async def rename_file(self, old_path, new_path):
+        if self.is_course(old_path):
+            raise web.HTTPError(403, NOT_RENAMED)
+        return await super().rename_file(old_path, new_path)
+
+    async def save(self, model, path=""):
+        if self.is_course(path) and os.path.exists(self._get_os_path(path.strip("/"))):
+            raise web.HTTPError(403, READ_ONLY)
+        return await super().save(model, path)

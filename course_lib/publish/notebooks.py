@@ -102,10 +102,13 @@ PAGE_WORDS = {"loading": N_("Opening the lesson…"),
 
 def mark_course_notebook(nb, language: str | None = None, **course) -> None:
     """Notebook metadata that tells the learner's JupyterLab this is a course page (run on open), and
-    the web view the page's language and its own words in it."""
+    the web view the page's language and its own words in it; and every cell locked: JupyterLab neither
+    edits nor deletes a cell marked so (two stray key presses once deleted a lesson's key points for good)."""
     t = language_of(language)
     # e.g. {"lesson": "01-what-is-ot", "language": "es"}: the data says the edition
     nb.metadata["course"] = {**course, "language": t.code, "words": {k: t._(v) for k, v in PAGE_WORDS.items()}}
+    for cell in nb.cells:
+        cell.metadata["editable"] = cell.metadata["deletable"] = False
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata.setdefault("language_info", {"name": "python"})
 

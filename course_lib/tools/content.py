@@ -7,10 +7,12 @@ author (``ToolsError``) and never reaches a parent as a half-filled letter.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import string
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -18,10 +20,14 @@ import yaml
 from ..render import number
 
 TOOLS_FILE = "tools.yaml"
-KINDS = ("line", "long", "tick")
+KINDS = ("line", "long", "tick", "date")  # a date box is a date picker: a date, never words like "at the meeting"
 # Characters never kept from what a parent types: control characters (but new lines), lone
 # surrogates (they cannot be written to a file) and the invisible marks that reorder text.
 _UNSAFE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]")
+
+
+# Names a letter may use that no box holds: made from the boxes (the child's name after the first time).
+COMPUTED = {"child": "child_name"}
 
 
 class ToolsError(ValueError):
@@ -42,6 +48,9 @@ class Field:
     example: str = ""
     default: bool | str = ""
     lines: int = 0  # the most lines a long box takes (0: no limit), so a sheet fits its page
+    past: bool = False  # a date that cannot be after the letter's own date (when you asked, when you filed)
+    continues: bool = False  # a box that ends a sentence begun by the letter ("I asked the school to ..."):
+    #                          its first word is not capitalised, and a "to" the parent typed is not doubled
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ class Letter:
     body: tuple[Paragraph, ...]
     cites: tuple[str, ...]
     note: tuple[str, ...]
-    address: tuple[str, ...] = ("to", "school")  # the boxes the letter is addressed to, in order
+    address: tuple[str, ...] = ("to_name", "to_title", "school")  # the boxes the letter is addressed to, in order
     copy_to: str = ""  # a line after the signature, such as who gets a copy at the same time
     attach_title: str = ""  # a checklist for the parent (not sent): what to attach and do
     attach: tuple[str, ...] = ()
@@ -148,7 +157,7 @@ def load_tools(folder: str | Path | None = None, language: str | None = None) ->
 
 
 def _field(fid: str, spec: dict) -> Field:
-    unknown = set(spec) - {"label", "kind", "max", "required", "example", "default", "lines"}
+    unknown = set(spec) - {"label", "kind", "max", "required", "example", "default", "lines", "past", "continues"}
     if unknown:
         raise ToolsError(f"field {fid!r}: unknown keys {sorted(unknown)}")
     f = Field(id=fid, **spec)
@@ -167,7 +176,7 @@ def _letter(lid: str, spec: dict) -> Letter:
     attach = spec.get("attach") or {"title": "", "items": []}
     return Letter(id=lid, title=spec["title"], use_when=spec["use_when"], fields=tuple(spec["fields"]),
                   subject=spec["subject"], body=body, cites=tuple(spec["cites"]), note=tuple(spec["note"]),
-                  address=tuple(spec.get("address", ("to", "school"))), copy_to=spec.get("copy_to", ""),
+                  address=tuple(spec.get("address", Letter.address)), copy_to=spec.get("copy_to", ""),
                   attach_title=attach["title"], attach=tuple(attach["items"]),
                   needs=tuple((n["field"], n["why"]) for n in spec.get("needs", ())))
 
@@ -181,7 +190,7 @@ def _check_names(tools: Tools) -> None:
         used = ({n for t in texts for n in template_names(t)} | {n for p in letter.body for n in (p.only_if, p.unless)}
                 | set(letter.address) | {box for box, _why in letter.needs})
         used.discard("")
-        wrong = sorted(missing | (used - boxes))
+        wrong = sorted(missing | (used - boxes - set(COMPUTED)))
         if wrong:
             raise ToolsError(f"letter {letter.id!r}: boxes not defined or not asked for: {wrong}")
         if not {"parent_name", "child_name", "school", "date"} <= boxes:
@@ -205,6 +214,8 @@ def clean(f: Field, raw: object) -> str | bool:
         if not isinstance(raw, bool):
             raise EntryError(f"The tick box “{f.label}” could not be read. Please tick it again.")
         return raw
+    if f.kind == "date":
+        return _clean_date(f, raw)
     if raw is None:
         return ""
     if not isinstance(raw, str):
@@ -221,12 +232,40 @@ def clean(f: Field, raw: object) -> str | bool:
     return text
 
 
+def _clean_date(f: Field, raw: object) -> str:
+    """A date box's value as ``YYYY-MM-DD`` ("" when empty): a date from the date picker, or such a
+    string (from the answers file, or a browser that sends anything)."""
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    if isinstance(raw, str) and len(raw) <= 20:
+        with contextlib.suppress(ValueError):
+            raw = date.fromisoformat(raw.strip())
+    if not isinstance(raw, date):
+        raise EntryError(f"The date “{f.label}” could not be read. Please choose it again.")
+    if not 1900 <= raw.year <= 2100:
+        raise EntryError(f"Please check the year in “{f.label}”: {raw.year} cannot be right.")
+    return raw.isoformat()
+
+
+def format_date(value: object) -> str:
+    """A date box's value as a letter writes it ("November 12, 2026"); anything else as it is."""
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    if isinstance(day, date):
+        return f"{day:%B} {day.day}, {day.year}"
+    return "" if value is None else str(value)
+
+
 def clean_all(fields: list[Field], raw: dict) -> tuple[dict, list[str]]:
     """Clean every box; returns the values and a friendly message per box that was refused."""
     values, problems = {}, []
     for f in fields:
         try:
-            values[f.id] = clean(f, raw.get(f.id, False if f.kind == "tick" else ""))
+            values[f.id] = clean(f, raw.get(f.id, False if f.kind == "tick" else None if f.kind == "date" else ""))
         except EntryError as exc:
             problems.append(str(exc))
     missing = [f.label for f in fields if f.required and f.id in values and not values[f.id]]

@@ -68,6 +68,8 @@ def field_widget(f: Field) -> w.Widget:
     if f.kind == "tick":
         box = w.Checkbox(value=bool(f.default), description=f.label, indent=False, layout=TICK_LAYOUT,
                          style=views.CHECKBOX_STYLE)
+    elif f.kind == "date":  # the browser's own date picker: labelled, and typed into from the keyboard
+        box = w.DatePicker(value=None, description=f.label, layout=FIELD_LAYOUT)
     elif f.kind == "long":
         box = w.Textarea(value="", description=f.label, placeholder=f.example, layout=LONG_LAYOUT, rows=4)
     else:
@@ -75,6 +77,13 @@ def field_widget(f: Field) -> w.Widget:
     if f.kind != "tick":
         box.add_class("course-field")
     return box
+
+
+def shown(f: Field, value: str | bool):
+    """A cleaned value as its box holds it (a date picker holds a date)."""
+    if f.kind == "date":
+        return date.fromisoformat(value) if value else None
+    return value
 
 
 def ticks(texts: list[str]) -> dict[str, w.Checkbox]:
@@ -122,6 +131,10 @@ class ToolView:
     def restore_extra(self, saved: dict) -> None:
         """Show saved values of widgets other than the boxes."""
 
+    def problems(self, values: dict) -> list[str]:
+        """What is wrong with the cleaned ``values`` taken together (a date after the letter's own)."""
+        return []
+
     # -- shared ----------------------------------------------------------------------------
     def box(self, fid: str) -> w.Widget:
         if fid not in self.boxes:
@@ -159,11 +172,12 @@ class ToolView:
         extra, extra_problems = self.extra_values()
         problems += extra_problems
         if problems:
-            self.status.value = render.box("warn", "<ul style='margin:0 0 0 1.2em;padding:0'>" + "".join(
-                f"<li>{escape(p)}</li>" for p in problems) + "</ul>")
-            self._clear()
+            self._refuse(problems)
             return False
         values.update(extra)
+        if problems := self.problems(values):
+            self._refuse(problems)
+            return False
         doc = self.compose(values)
         self.preview.value = to_html(doc)
         self.downloads.value = self.print_help() + download_links(doc, self.what)
@@ -171,6 +185,11 @@ class ToolView:
         self._save(values)
         self.status.value = render.message("saved" if self.store.writable else "info", self.mode.tool_made(self.what))
         return True
+
+    def _refuse(self, problems: list[str]) -> None:
+        self.status.value = render.box("warn", "<ul style='margin:0 0 0 1.2em;padding:0'>" + "".join(
+            f"<li>{escape(p)}</li>" for p in problems) + "</ul>")
+        self._clear()
 
     def _save(self, values: dict) -> None:
         kept = {k: v for k, v in values.items() if k not in self.unsaved}
@@ -190,7 +209,8 @@ class ToolView:
         for fid, value in saved.items():
             if fid in self.tools.fields and fid not in self.unsaved:
                 try:
-                    self.box(fid).value = clean(self.tools.fields[fid], value)
+                    field = self.tools.fields[fid]
+                    self.box(fid).value = shown(field, clean(field, value))
                 except EntryError:
                     dropped = True
         try:

@@ -16,7 +16,7 @@ from .. import render, views
 from ..documents import Document, literal, typed
 from ..modes import Mode
 from ..store import ANSWERS_FILE, ResponseStore
-from .content import Field, Tools, clean, lines_of
+from .content import Field, Tools, clean, format_date, lines_of
 from .form import ToolView, ticked, ticks
 
 AIDE_PRINTED = "Each sheet you have made on this page is printed on a page of its own, and nothing else."
@@ -32,7 +32,7 @@ def compose_meeting_sheet(tools: Tools, values: dict) -> Document:
     doc = Document(title=spec["title"], slug="iep-meeting-sheet", compact=True)
     doc.add("title", spec["title"])
     doc.add("para", _labelled("Child", values.get("sheet_child", "")) + literal(" · ") +
-            _labelled("Meeting date", values.get("sheet_date", "")))
+            _labelled("Meeting date", format_date(values.get("sheet_date", ""))))
     for fid, title, blank in (("concerns", "My concerns", 3), ("wish", "My wish for this year", 2)):
         doc.add("heading", title)
         if values.get(fid):
@@ -230,7 +230,7 @@ def compose_strategy_card(tools: Tools, values: dict) -> Document:
     doc.add("para", spec["rule"])
     doc.add("lines", _labelled("The OT", values.get("ot_name", "")), _labelled("How to reach the OT",
                                                                                values.get("ot_contact", "")),
-            _labelled("The OT showed me on", values.get("taught_on", "")))
+            _labelled("The OT showed me on", format_date(values.get("taught_on", ""))))
     return doc
 
 
