@@ -5,7 +5,8 @@ A kind knows how to read its data from ``lesson.yaml``, turn a raw value into a 
 what every other part asks of it: the points an answer earns (:meth:`Question.points_for`), where
 its answer is kept (:attr:`Question.store_key`) and how a saved value is read back
 (:meth:`Question.saved_in`), what a cohort release withholds (:meth:`Question.withhold`) and how
-guessable its keys may be by position (:meth:`Question.position_limit`). Self-checks and graded
+guessable its keys may be, by position (:meth:`Question.position_limit`) or by length
+(:meth:`Question.length_cue`, :meth:`Question.length_limit`). Self-checks and graded
 questions are the same classes (``graded`` differs), so practice and grading never disagree.
 A new kind is one subclass here and one input widget in :mod:`course_lib.views`; a subclass that
 lacks one of the methods a kind needs is refused when it is defined.
@@ -30,6 +31,9 @@ MAX_REFLECTION_CHARS = 5000
 SKILLS = ("apply", "recall")
 MAX_SHARE_AT_ONE_POSITION = 0.4  # single choice: no option position may be right in more than 40%
 MULTIPLE_MARGIN = 0.25  # multiple choice: a position right this much more often than average is a pattern
+MAX_LENGTH_RATIO = 1.3  # no key more than 1.3 times as long as the wrong options (as each kind measures it)
+MIN_LENGTH_CUE = 10  # characters: a key longer by fewer than this stands out by no word ("Yes" and "No")
+MAX_SHARE_KEY_LONGEST = 1 / 3  # single choice: the key may be the longest option in about a third at most
 
 
 class AnswerError(ValueError):
@@ -48,6 +52,24 @@ class Option:
     id: str
     text: str
     feedback: str = ""
+
+
+@dataclass(frozen=True)
+class LengthCue:
+    """How a question's right option(s) stand out by length alone, for a learner who picks the longest."""
+
+    ratio: float  # how many times as long the right option(s) are as the wrong ones, as the kind measures it
+    excess: float  # by how many characters, measured the same way
+    rank: int  # how many options are longer than the longest right one: 0, a right option is the longest
+
+
+@dataclass(frozen=True)
+class LengthLimit:
+    """How far a kind's keys may stand out by length, across the course's graded questions of that kind."""
+
+    ratio: float  # the largest LengthCue.ratio of any one question (by MIN_LENGTH_CUE characters or more)
+    longest: float  # the largest share of questions whose longest option is a right one
+    one_rank: float | None = None  # the largest share whose key sits at any one other length rank
 
 
 @dataclass(frozen=True)
@@ -95,6 +117,7 @@ class Question:
     extra_fields: ClassVar[tuple[str, ...]] = ()
     withheld_fields: ClassVar[tuple[str, ...]] = ("why",)  # of a graded question, beside its keys
     withheld_item_fields: ClassVar[tuple[str, ...]] = ("feedback",)  # of each item, beside its key
+    length_measure: ClassVar[str] = ""  # what length_cue's ratio means, in words ("{ratio:.2f}" placed in it)
 
     def __init_subclass__(cls, **kwargs):
         """Register a kind by its name, once it has everything a kind needs."""
@@ -178,6 +201,12 @@ class Question:
         option position before a learner could guess it; ``None`` where position means nothing."""
         return None
 
+    @classmethod
+    def length_limit(cls, questions: list[Question]) -> LengthLimit | None:
+        """How far the keys of ``questions`` (all of this kind, with keys) may stand out by length
+        (:meth:`length_cue`) before a learner could guess them; ``None`` where length means nothing."""
+        return None
+
     # -- where the answer is kept ----------------------------------------------------------------
     @property
     def store_key(self) -> str:
@@ -229,11 +258,26 @@ class Question:
         position. Empty where position means nothing (sorting)."""
         return ()
 
+    def length_cue(self) -> LengthCue | None:
+        """How the right option(s) stand out by length, for the check that keys are not guessable by
+        length. ``None`` where length means nothing (sorting)."""
+        return None
+
+    def _lengths(self) -> tuple[list[int], list[int], int]:
+        """The lengths of the right and of the wrong options, and how many options are longer than the
+        longest right one."""
+        right = set(self.key_positions())
+        lengths = [len(o.text) for o in self.options]
+        longest_right = max(lengths[i] for i in right)
+        return ([lengths[i] for i in sorted(right)], [n for i, n in enumerate(lengths) if i not in right],
+                sum(n > longest_right for n in lengths))
+
 
 class SingleChoice(Question):
     kind = "single"
     label = "single-choice"
     instruction = N_("Choose one answer.")
+    length_measure = "the right option is {ratio:.2f} times as long as the longest wrong one"
 
     @classmethod
     def _read_key(cls, r, items, options, extra):
@@ -267,11 +311,23 @@ class SingleChoice(Question):
     def position_limit(cls, questions):
         return MAX_SHARE_AT_ONE_POSITION
 
+    def length_cue(self):
+        """The key against the longest wrong option, and the key's place when options are sorted by length."""
+        (key,), wrong, rank = self._lengths()
+        return LengthCue(key / max(wrong), key - max(wrong), rank)
+
+    @classmethod
+    def length_limit(cls, questions):
+        """The key the longest option in about a third of questions at most, and no other length rank
+        (second longest, ...) holding it as often as a position may."""
+        return LengthLimit(MAX_LENGTH_RATIO, MAX_SHARE_KEY_LONGEST, MAX_SHARE_AT_ONE_POSITION)
+
 
 class MultipleChoice(Question):
     kind = "multiple"
     label = "multiple-choice"
     instruction = N_("Tick every answer that fits.")
+    length_measure = "the right options are on average {ratio:.2f} times as long as the wrong ones"
 
     @classmethod
     def _read_key(cls, r, items, options, extra):
@@ -311,6 +367,20 @@ class MultipleChoice(Question):
         """No position may be right much more often than options are right on average, nor in every question."""
         average = sum(len(q.key) / len(q.options) for q in questions) / len(questions)
         return min(average + MULTIPLE_MARGIN, 0.999)
+
+    def length_cue(self):
+        """The right options' average length against the wrong ones'; a right option the longest or not."""
+        right, wrong, rank = self._lengths()
+        if not wrong:
+            return None
+        mean_right, mean_wrong = sum(right) / len(right), sum(wrong) / len(wrong)
+        return LengthCue(mean_right / mean_wrong, mean_right - mean_wrong, rank)
+
+    @classmethod
+    def length_limit(cls, questions):
+        """The longest option right no more often than a position may be (options are right that often
+        by chance)."""
+        return LengthLimit(MAX_LENGTH_RATIO, cls.position_limit(questions))
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ import pytest
 import yaml
 from conftest import ROOT
 
+from course_lib.content import LessonContent, parse_lesson, read_raw
 from course_lib.layout import CourseLayout
 from course_lib.outline import load_outline
-from course_lib.publish.checks import check_sources
+from course_lib.publish.checks import check_sources, guessing_problems, translated_lessons
 from course_lib.publish.pages import navigation
+from course_lib.questions import MultipleChoice, Option, SingleChoice
 from course_lib.reader import LessonError
 
 FIRST = "01-what-is-ot"
@@ -174,6 +176,77 @@ def test_keys_a_learner_could_guess_by_position_are_reported(tmp_path):
     for lid in ("01-a", "02-b"):
         _edit_data(layout, lid, first_is_right)
     assert any("guessed by position" in p and "option 1" in p for p in check_sources(layout))
+
+
+# -- keys a learner could guess by length (issue 18): a parent who always picked the longest answer scored 86%
+def _single(qid: str, key: str, *wrong: str) -> SingleChoice:
+    options = (Option("k", key), *(Option(f"w{i}", text) for i, text in enumerate(wrong)))
+    return SingleChoice(id=qid, prompt="?", options=options, graded=True, key="k", points=1, skill="apply")
+
+
+def _course(*questions) -> dict[str, LessonContent]:
+    return {"01-a": LessonContent(id="01-a", title="A", minutes=5, audiences=("parent",), objectives=(),
+                                  key_points=(), sources=(), questions={q.id: q for q in questions})}
+
+
+def _by_length(lessons) -> list[str]:
+    return [p for p in guessing_problems(lessons) if "by length" in p]
+
+
+def test_a_key_much_longer_than_every_wrong_option_is_named():
+    found = _by_length(_course(_single("long", "x" * 40, "y" * 20, "z" * 50),  # 0.8: the key is not the longest
+                               _single("longer", "x" * 40, "y" * 30, "z" * 20),  # 1.33 and 10 characters more
+                               _single("yes", "Yes", "No", "Maybe not")))  # 1.5, but by one character
+    assert [p.split(": ")[1] for p in found if "times as long" in p] == ["questions.longer"]
+    assert "1.33 times as long as the longest wrong one (at most 1.3)" in found[0]
+
+
+def test_keys_that_are_the_longest_option_too_often_are_reported():
+    often = _course(*(_single(f"q{i}", "x" * 32, "y" * 30, "z" * 10, "w" * 20) for i in range(3)))
+    assert any("in 3 of 3 single-choice graded questions the longest option is right" in p and "01 q0" in p
+               for p in _by_length(often))
+    varied = _course(_single("q0", "x" * 32, "y" * 30, "z" * 10), _single("q1", "x" * 25, "y" * 30, "z" * 10),
+                     _single("q2", "x" * 5, "y" * 30, "z" * 10))  # longest, second, shortest
+    assert _by_length(varied) == []
+
+
+def test_keys_at_one_other_length_rank_too_often_are_reported():
+    second = _course(*(_single(f"q{i}", "x" * 25, "y" * 30, "z" * 10) for i in range(5)))
+    assert any("in 5 of 5 single-choice graded questions the second longest option is right" in p
+               for p in _by_length(second))
+
+
+def test_right_options_of_a_tick_question_longer_than_the_wrong_ones_are_reported():
+    def ticks(qid, right_length):
+        options = (Option("a", "x" * right_length), Option("b", "y" * 30), Option("c", "z" * right_length),
+                   Option("d", "w" * 30))
+        return MultipleChoice(id=qid, prompt="?", options=options, graded=True, key=("a", "c"), points=2,
+                              skill="apply")
+    found = _by_length(_course(ticks("m1", 60), ticks("m2", 30), ticks("m3", 30)))
+    assert any("questions.m1" in p and "right options are on average 2.00 times as long" in p for p in found)
+    assert not any("questions.m2" in p for p in found)
+
+
+def test_each_translation_is_held_to_the_length_check_too(tmp_path):
+    layout = make_course(tmp_path, {"parent": ["01-a", "02-b", "03-c"], "aide": ["01-a"]})
+    english = [p for p in check_sources(layout) if "questions.ot-and-attendance" in p]
+    for lid in ("01-a", "02-b", "03-c"):
+        path = layout.lesson(lid) / "lesson.es.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["questions"]["ot-and-attendance"]["options"]["c"]["text"] += " Hable con el equipo, y vuelva a " \
+            "hablar con el equipo cuando pasen unas semanas, para ver si Jordan va más contento a la escuela."
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    spanish = [p for p in check_sources(layout) if "questions.ot-and-attendance" in p]
+    assert english == [] and len(spanish) == 3
+    assert all(p.startswith(f"{lid}/lesson.es.yaml: questions.ot-and-attendance: the answer can be guessed by "
+                            "length") for p, lid in zip(spanish, ("01-a", "02-b", "03-c"), strict=True))
+
+
+def test_the_course_checks_every_lesson_it_has_in_spanish():
+    layout = CourseLayout(ROOT)
+    lessons = {lid: parse_lesson(read_raw(layout.lesson(lid))) for lid in layout.lesson_ids}
+    assert set(translated_lessons(layout, lessons)["es"]) == \
+        {p.parent.name for p in layout.notebooks.glob("*/lesson.es.yaml")}
 
 
 @pytest.mark.slow

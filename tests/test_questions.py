@@ -86,6 +86,13 @@ def test_key_positions_are_what_the_guessing_check_counts(lesson):
     assert lesson.questions["g-sort"].key_positions() == ()
 
 
+def test_length_cues_are_what_the_guessing_check_counts(lesson):
+    single, multi = lesson.questions["g-single"], lesson.questions["g-multi"]
+    assert (single.length_cue().ratio, single.length_cue().rank) == (1.0, 0)  # a tie counts as the longest
+    assert (multi.length_cue().ratio, multi.length_cue().excess) == (1.0, 0)
+    assert lesson.questions["g-sort"].length_cue() is None
+
+
 def test_reflection_must_be_words_and_not_too_long():
     with pytest.raises(AnswerError, match="few words"):
         Reflection.normalise("   ")

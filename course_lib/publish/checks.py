@@ -4,7 +4,8 @@ Every inconsistency is reported as a problem an author can act on, never a trace
 does not follow the format (each element on its own, so one mistake does not hide the next), an
 element the notebook shows that the data does not define or the other way round, a notebook
 line that is not an element call, a picture without alt text, tracks, citations, and answer keys
-a learner could guess from their position.
+a learner could guess without reading the question: from their position, or from their length (in
+every language the lesson is written in).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import nbformat
 from ..content import LESSON_FILE, LessonContent, parse_lesson, read_raw, read_scenario
 from ..layout import CourseLayout
 from ..outline import load_outline
-from ..questions import KINDS, Question, Reflection
+from ..questions import KINDS, MIN_LENGTH_CUE, Question, Reflection
 from ..reader import LessonError, Reader
 from .notebooks import element_calls
 
@@ -44,7 +45,7 @@ def check_sources(layout: CourseLayout, editorial: bool = True) -> list[str]:
         problems += found
         if content is not None:
             lessons[lid] = content
-    problems += position_problems(lessons)
+    problems += guessing_problems(lessons, translated_lessons(layout, lessons))
     from . import curriculum, languages
     from .citations import check_citations
 
@@ -166,20 +167,82 @@ def _alt_texts(layout: CourseLayout) -> dict:
         return {}
 
 
-def position_problems(lessons: dict[str, LessonContent]) -> list[str]:
-    """Answer keys a learner could guess by position, across the course's graded questions: each
-    kind says how large a share of its keys may sit at one position (:meth:`Question.position_limit`)."""
+def guessing_problems(lessons: dict[str, LessonContent],
+                      translations: dict[str, dict[str, LessonContent]] | None = None) -> list[str]:
+    """Answer keys a learner could guess without reading the question, across the course's graded
+    questions of each kind: the kind says how often its keys may sit at one option position
+    (:meth:`Question.position_limit`) and how far they may stand out by length
+    (:meth:`Question.length_cue`, :meth:`Question.length_limit`). ``translations`` holds the same
+    lessons in other languages ({language: lessons}): their words have lengths of their own, while
+    positions are the English lesson's."""
     problems = []
     for kind in KINDS.values():
-        qs = [q for c in lessons.values() for q in c.questions.values() if type(q) is kind and q.key is not None]
-        limit = kind.position_limit(qs) if len(qs) >= 3 else None
-        if limit is None:
-            continue
-        right = Counter(p for q in qs for p in q.key_positions())
-        for p, n in sorted(right.items()):
-            if n / len(qs) > limit:
-                problems.append(
-                    f"answer keys can be guessed by position: in {n} of {len(qs)} {kind.label} graded "
-                    f"questions option {p + 1} is right ({n / len(qs):.0%}, more than {limit:.0%}). Reorder some "
-                    "options (the option ids and so the keys stay as they are).")
+        problems += _position_problems(kind, _graded(lessons, kind))
+        for language, translated in {"": lessons, **(translations or {})}.items():
+            problems += _length_problems(kind, _graded(translated, kind), language)
     return problems
+
+
+def _graded(lessons: dict[str, LessonContent], kind: type[Question]) -> list[tuple[str, Question]]:
+    return [(lid, q) for lid, content in lessons.items() for q in content.questions.values()
+            if type(q) is kind and q.key is not None]
+
+
+def _position_problems(kind: type[Question], graded: list[tuple[str, Question]]) -> list[str]:
+    qs = [q for _lid, q in graded]
+    limit = kind.position_limit(qs) if len(qs) >= 3 else None
+    if limit is None:
+        return []
+    right = Counter(p for q in qs for p in q.key_positions())
+    return [f"answer keys can be guessed by position: in {n} of {len(qs)} {kind.label} graded questions option "
+            f"{p + 1} is right ({n / len(qs):.0%}, more than {limit:.0%}). Reorder some options (the option ids "
+            "and so the keys stay as they are)." for p, n in sorted(right.items()) if n / len(qs) > limit]
+
+
+_RANKS = ("longest", "second longest", "third longest")
+_FIX_LENGTH = ("Shorten the key (move the explanation into why or feedback), or give wrong options believable "
+               "qualifiers of their own.")
+_FIX_RANK = "Vary it: make some keys the longest option (at most {ratio:g} times the next) and some the shortest."
+
+
+def _length_problems(kind: type[Question], graded: list[tuple[str, Question]], language: str) -> list[str]:
+    """Keys that stand out by length: one much longer than the wrong options, or the longest option (or
+    any one other length rank) right in too many questions of the kind."""
+    cues = [(lid, q, cue) for lid, q in graded if (cue := q.length_cue()) is not None]
+    limit = kind.length_limit([q for _lid, q, _cue in cues]) if len(cues) >= 3 else None
+    if limit is None:
+        return []
+    where = f"lesson.{language}.yaml" if language else LESSON_FILE
+    problems = [f"{lid}/{where}: questions.{q.id}: the answer can be guessed by length: "
+                f"{kind.length_measure.format(ratio=cue.ratio)} (at most {limit.ratio:g}). {_FIX_LENGTH}"
+                for lid, q, cue in cues if cue.ratio > limit.ratio and cue.excess >= MIN_LENGTH_CUE]
+    ranks = Counter(cue.rank for _lid, _q, cue in cues)
+    for rank, n in sorted(ranks.items()):
+        share = limit.longest if rank == 0 else limit.one_rank
+        if share is not None and n / len(cues) > share:
+            named = ", ".join(f"{lid.partition('-')[0]} {q.id}" for lid, q, cue in cues if cue.rank == rank)
+            ordinal = _RANKS[rank] if rank < len(_RANKS) else f"number {rank + 1} by length"
+            problems.append(f"answer keys can be guessed by length{f' ({where})' if language else ''}: in {n} of "
+                            f"{len(cues)} {kind.label} graded questions the {ordinal} option is right "
+                            f"({n / len(cues):.0%}, more than {share:.0%}): {named}. "
+                            f"{_FIX_LENGTH if rank == 0 else _FIX_RANK.format(ratio=limit.ratio)}")
+    return problems
+
+
+def translated_lessons(layout: CourseLayout, lessons: dict[str, LessonContent]) -> dict[str, dict[str, LessonContent]]:
+    """The lessons in each language they are translated into ({language: {lesson id: content}}), for the
+    checks that read their words. A translation that does not load is left out here: the translation
+    check (``python -m course_lib.translation check``) names its problems."""
+    from .. import translation
+    from ..content import load_lesson
+
+    out: dict[str, dict[str, LessonContent]] = {}
+    for lid in lessons:
+        folder = layout.lesson(lid)
+        for path in sorted(folder.glob(translation.translation_file(folder, "*").name)):
+            language = path.name.split(".")[1]
+            try:
+                out.setdefault(language, {})[lid] = load_lesson(folder, language)
+            except Exception:  # noqa: BLE001, S112 - reported by the translation check, not this one
+                continue
+    return out
