@@ -143,6 +143,20 @@ def _translations(code: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def in_every_language(message: str, **params) -> list[tuple[str, str]]:
+    """``message`` in each of the course's languages, as ``(code, text)``, English first: for a page a
+    learner sees before anyone knows their language (the hub's login page, "the course is full")."""
+    return [(code, language(code)._(message, **params)) for code in languages()]
+
+
+def html_in_every_language(message: str, tag: str = "p", between: str = "", **params) -> str:
+    """``message`` in each language, each in its own ``<tag lang="...">``, escaped, ``between`` them."""
+    from html import escape
+
+    return between.join(f'<{tag} lang="{code}">{escape(text)}</{tag}>'
+                        for code, text in in_every_language(message, **params))
+
+
 def page_language(code: object) -> Language:
     """The language a page asked for, or English: for values that come from a file or a URL."""
     return language(known(code))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib import handin
+from course_lib import handin, i18n
 from course_lib.hub import instructor
 from course_lib.hub.settings import Cohort, HubSettings, grader_name, normal_name, system_name
 from course_lib.layout import CourseLayout
@@ -81,7 +81,8 @@ def test_a_hand_in_record_and_feedback_page_are_read_from_the_learners_folder(tm
     page = lesson / "feedback" / "2026-01-01 10:00:00.000000 UTC" / "01-a.html"
     page.write_text('<p class="summary"><strong>Your score: 5 of\n6 points.</strong> Your reflection has not</p>')
     assert handin.feedback_page(lesson) == page
-    assert "January at" in handin.when("2026-01-01 11:00:00.000000 UTC") and handin.when("soon") == "soon"
+    assert "January 1, 2026 at" in handin.when("2026-01-01 11:00:00.000000 UTC") and handin.when("soon") == "soon"
+    assert "1 de enero de 2026 a las" in handin.when("2026-01-01 11:00:00.000000 UTC", i18n.language("es"))
     (tmp_path / handin.RECORD).write_text("[not a record")
     assert handin.handed_in(lesson) == []
 

@@ -190,10 +190,10 @@ def test_the_learners_choice_is_kept_in_their_workspace_and_opens_jupyterlab_in_
     assert preference.remembered(tmp_path) is None
     cmd, _env = lab.lab_command(tmp_path, 8899, "t" * 48, "es")
     assert "--LabApp.default_url=/lab/tree/index.es.ipynb" in cmd
-    settings = json.loads((tmp_path / ".jupyter" / lab.LAB_LANGUAGE).read_text(encoding="utf-8"))
+    settings = json.loads((tmp_path / ".jupyter" / preference.LAB_LANGUAGE).read_text(encoding="utf-8"))
     assert settings["locale"] == "es_ES"  # JupyterLab's menus in Spanish: its language pack is installed
     lab.lab_command(tmp_path, 8899, "t" * 48, "en")
-    assert json.loads((tmp_path / ".jupyter" / lab.LAB_LANGUAGE).read_text(encoding="utf-8"))["locale"] == "en"
+    assert json.loads((tmp_path / ".jupyter" / preference.LAB_LANGUAGE).read_text(encoding="utf-8"))["locale"] == "en"
 
 
 def test_the_web_views_own_pages_speak_the_language_of_the_page_asked_for():
@@ -233,7 +233,7 @@ def test_the_progress_page_and_completion_record_in_spanish(tmp_path):
     from course_lib.documents import files, to_pdf
     from course_lib.outline import load_outline
     from course_lib.progress import _track_html, completion_record, track_progress
-    from course_lib.store import ResponseStore
+    from course_lib.store import CHECKED_LESSON, ResponseStore
 
     source = CourseLayout(spanish_course(tmp_path / "course"))
     mine = tmp_path / "mine"
@@ -252,11 +252,12 @@ def test_the_progress_page_and_completion_record_in_spanish(tmp_path):
             store.save(q.store_key, q.key)
         for r in content.reflections.values():
             store.save(r.store_key, "Mi reflexión.")
+        store.save(CHECKED_LESSON, {"score": content.graded_points, "max": content.graded_points, "unanswered": 0})
     rows = track_progress(mine, outline, track)
     t = i18n.language("es")
-    page = text_of(_track_html(track, rows, t))
+    page = text_of(_track_html(outline, track, rows, t))
     assert "Para padres y tutores" in page and "Terminada" in page and "Terminó todas las lecciones" in page
-    assert f"{rows[0].lesson_id}.es.ipynb" in _track_html(track, rows, t)
+    assert f"{rows[0].lesson_id}.es.ipynb" in _track_html(outline, track, rows, t)
     doc = completion_record(outline, track, rows, "Zoë Ñúñez", date(2026, 11, 25), t)
     text = files(doc, t)[f"{doc.slug}.txt"][0]
     assert "Zoë Ñúñez terminó la ruta para padres del curso" in text and "25 de noviembre de 2026" in text

@@ -13,12 +13,24 @@ from __future__ import annotations
 from firstuseauthenticator import FirstUseAuthenticator
 from traitlets import default
 
+from ..i18n import N_, html_in_every_language, in_every_language
 from .settings import normal_name
 
-REFUSED = ("That name is not on the class list, or the password is not the one chosen the first time. "
-           "Check the name your instructor gave you; if you forgot your password, ask your instructor to reset it.")
-LOGIN_NOTE = ("Log in with the name your instructor gave you. The first time, choose a password of at least "
-              "7 characters: it becomes yours. Your work is kept between visits.")
+# The login page comes before anyone knows a learner's language: it says its words in every language of the course.
+REFUSED = N_("That name is not on the class list, or the password is not the one chosen the first time. Check the "
+             "name your instructor gave you; if you forgot your password, ask your instructor to reset it.")
+LOGIN_NOTE = N_("Log in with the name your instructor gave you. The first time, choose a password of at least 7 "
+                "characters: it becomes yours. Your work is kept between visits.")
+
+
+def login_note() -> str:
+    """The note above the login form (HTML), in every language."""
+    return html_in_every_language(LOGIN_NOTE)
+
+
+def refused() -> str:
+    """Why a login failed (the hub escapes it: plain text), in every language."""
+    return " / ".join(text for _code, text in in_every_language(REFUSED))
 
 
 class CourseAuthenticator(FirstUseAuthenticator):
@@ -39,5 +51,5 @@ class CourseAuthenticator(FirstUseAuthenticator):
         else:
             user = await super().authenticate(handler, {**data, "username": name})
         if user is None and handler is not None and not getattr(handler, "custom_login_error", ""):
-            handler.custom_login_error = REFUSED
+            handler.custom_login_error = refused()
         return user

@@ -16,12 +16,14 @@ import os
 import sys
 from pathlib import Path
 
-from .auth import LOGIN_NOTE
+from ..i18n import N_, html_in_every_language
+from .auth import login_note
 from .settings import VIEW_ACCOUNT, HubSettings, grader_name
 
 HERE = Path(__file__).resolve().parent
 VIEW = "course-view"
-FULL = "The course is full right now. Try again in a few minutes: your work is kept."
+FULL_TITLE = N_("The course is full right now")
+FULL = N_("The course is full right now. Try again in a few minutes: your work is kept.")
 
 
 def free_port() -> int:
@@ -61,7 +63,9 @@ def configure(c, folder: Path | None = None) -> HubSettings:
     c.JupyterHub.cookie_secret_file = str(settings.state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(settings.state / "jupyterhub.pid")
     c.JupyterHub.template_paths = [str(HERE / "templates")]
-    c.JupyterHub.template_vars = {"announcement_login": LOGIN_NOTE, "course_full": FULL}
+    # the hub's pages before a learner's own server: in every language, nobody knows theirs yet
+    c.JupyterHub.template_vars = {"announcement_login": login_note(), "course_full_title": html_in_every_language(
+        FULL_TITLE, "span", " · "), "course_full": html_in_every_language(FULL)}
     c.JupyterHub.default_url = _landing
     c.JupyterHub.active_server_limit = settings.max_servers
     c.JupyterHub.allow_named_servers = False

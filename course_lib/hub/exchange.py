@@ -26,7 +26,7 @@ QUIET.setLevel(logging.WARNING)
 
 
 class HandInError(RuntimeError):
-    """A hand-in did not reach the instructor; the message says why, in plain words."""
+    """A hand-in did not reach the instructor (logged here; the lesson says so in the learner's words)."""
 
 
 def learner_config(root: Path):
@@ -96,8 +96,7 @@ def hand_in(root: Path, lesson: str) -> str:
         submit.start()
     except (ExchangeError, OSError) as exc:
         log.warning("hand-in of %s failed: %s", lesson, exc)
-        raise HandInError("Your lesson could not be handed in just now. Your answers are safe; "
-                          "try again in a minute, or tell your instructor.") from exc
+        raise HandInError(f"hand-in of {lesson} failed: {exc}") from exc
     return str(submit.timestamp)
 
 

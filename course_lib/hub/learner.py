@@ -9,8 +9,10 @@ never types a command) and becomes ``jupyterhub-singleuser``.
 As a server extension, this module then fetches, now and every :data:`FETCH_SECONDS`, the lessons
 the instructor has released and the feedback returned for lessons handed in (:mod:`.exchange`;
 never over a lesson the learner has), and serves ``/course/home``, the address the hub opens:
-the course home once it has arrived, else a page that says the instructor has not given the
-course out yet and looks again by itself.
+the course home once it has arrived, in the language the learner chose last (the home's link to the
+other language chooses it, :mod:`course_lib.preference`; JupyterLab's menus follow), else a page that
+says, in every language of the course, that the instructor has not given the course out yet, and
+looks again by itself.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import sys
 from html import escape
 from pathlib import Path
 
-from ..layout import COURSE_HOME, HOME, lesson_ids
+from .. import preference
+from ..i18n import ENGLISH, N_, in_every_language
+from ..layout import COURSE_HOME, HOME, in_language, lesson_ids
 
 HERE = Path(__file__).resolve().parent
 HUB_CONFIG = HERE / "jupyter" / "learner"
@@ -40,10 +44,29 @@ def server_command(root: Path, env: dict[str, str]) -> tuple[list[str], dict[str
 
     env = dict(env)
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(HUB_CONFIG), env.get("JUPYTER_CONFIG_PATH")) if p)
-    args, env = learner_settings(root / ".jupyter", course_notebooks(root), env)
+    args, env = learner_settings(root / preference.STATE, course_notebooks(root), env, preference.remembered(root))
     cmd = [sys.executable, "-m", "jupyterhub.singleuser", f"--ServerApp.root_dir={root}",
            f"--ServerApp.default_url={HOME_URL}", *args]
     return cmd, env
+
+
+def home_page(root: Path) -> str | None:
+    """The course home's path in the learner's folder, in the language they chose last (else English);
+    ``None`` until the course has arrived."""
+    for name in (in_language(HOME, preference.remembered(root)), HOME):
+        if (root / COURSE_HOME / name).is_file():
+            return f"{COURSE_HOME}/{name}"
+    return None
+
+
+def waiting_page() -> str:
+    """The page a learner sees before the course has arrived: in every language of the course, since
+    nobody knows theirs yet."""
+    titles, texts = in_every_language(ON_ITS_WAY), in_every_language(NOT_YET)
+    body = "".join(f'<h1 lang="{code}">{escape(title)}</h1><p lang="{code}">{escape(text)}</p>'
+                   for (code, title), (_code, text) in zip(titles, texts, strict=True))
+    return WAITING.format(title=escape(" · ".join(title for _code, title in titles)), seconds=FETCH_SECONDS,
+                          language=ENGLISH.code, text=body)
 
 
 def main() -> None:
@@ -75,10 +98,13 @@ class Arrivals:
             write_page_config(self.root / ".jupyter", course_notebooks(self.root))
 
 
-WAITING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+ON_ITS_WAY = N_("Your course is on its way")
+NOT_YET = N_("Your instructor has not given out the course yet. This page looks again by itself; you do not need to "
+             "do anything.")
+WAITING = """<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="{seconds}">
 <style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;
-color:#1a1a1a}}</style></head><body><main><h1>{title}</h1><p>{text}</p></main></body></html>"""
+color:#1a1a1a}} h1{{font-size:1.5rem;margin:1.2rem 0 0.3rem}}</style></head><body><main>{text}</main></body></html>"""
 
 
 def _jupyter_server_extension_points():
@@ -103,13 +129,11 @@ def _load_jupyter_server_extension(serverapp) -> None:
     class CourseHome(JupyterHandler):
         @web.authenticated
         def get(self) -> None:
-            if (root / COURSE_HOME / HOME).is_file():
-                self.redirect(url_path_join(self.base_url, "lab", "tree", COURSE_HOME, HOME))
+            if home := home_page(root):
+                self.redirect(url_path_join(self.base_url, "lab", "tree", home))
                 return
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(WAITING.format(title=escape("Your course is on its way"), seconds=FETCH_SECONDS,
-                                       text=escape("Your instructor has not given out the course yet. This page "
-                                                   "looks again by itself; you do not need to do anything.")))
+            self.finish(waiting_page())
 
     serverapp.web_app.add_handlers(".*$", [(url_path_join(serverapp.base_url, HOME_URL), CourseHome)])
 

@@ -112,7 +112,7 @@ def learner_settings(config_dir: Path, notebooks: list[str], env: dict[str, str]
     environment the server would otherwise get.
     """
     write_page_config(config_dir, notebooks)
-    _write_lab_language(config_dir, language)
+    preference.set_lab_language(config_dir, language)
     forget_open_pages(config_dir)
     env = dict(env)
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(CONFIG_PATH), env.get("JUPYTER_CONFIG_PATH")) if p)
@@ -179,34 +179,6 @@ def _busy_message(port: int, t: i18n.Language = i18n.ENGLISH) -> str:
     other = next((p for p in range(port + 2, port + 40) if port_is_free(p)), port + 2)
     return (t._("Port {port} is in use by another program, so the course cannot open there.", port=port) + "\n"
             + t._("Start it on another port: make start PORT={other}   (or: course start --port {other})", other=other))
-
-
-LAB_LANGUAGE = Path("lab", "user-settings", "@jupyterlab", "translation-extension", "plugin.jupyterlab-settings")
-
-
-def lab_locale(language: str | None) -> str:
-    """JupyterLab's name for ``language`` ("es_ES"), where its language pack is installed; else English."""
-    from importlib.metadata import entry_points
-
-    if language and language != i18n.DEFAULT:
-        for pack in sorted(e.name for e in entry_points(group="jupyterlab.languagepack")):
-            if pack.split("_")[0].lower() == language:
-                return pack
-    return "en"
-
-
-def _write_lab_language(state: Path, language: str | None) -> None:
-    """JupyterLab's menus in the learner's language (its own setting, in the workspace's settings)."""
-    path = state / LAB_LANGUAGE
-    try:
-        settings = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        settings = {}
-    settings = settings if isinstance(settings, dict) else {}
-    if settings.get("locale") != (locale := lab_locale(language)):
-        settings["locale"] = locale
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(settings, indent=1))
 
 
 def _state_dir(workspace: Path) -> Path:

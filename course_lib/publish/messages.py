@@ -51,11 +51,13 @@ def learner_facing() -> tuple[str, ...]:
     names = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
     return tuple(n for n in names if n in LEARNER_FACING_AFTER_ALL
                  or not any(n == k or (k.endswith("/") and n.startswith(k)) for k in NOT_LEARNER_FACING))
-# Functions of those modules whose words are for authors or graders only, never a learner or a visitor.
+# Functions (and names assigned) of those modules whose words are for authors or graders only, never a learner or
+# a visitor.
 NOT_FOR_LEARNERS = frozenset({
     "__repr__",
     "rubric_for_grader",  # questions.py: the rubric as a grader reads it in Formgrader (the instructor's language)
     "element_calls",  # publish/notebooks.py: what an author wrote wrong in a lesson notebook
+    "length_measure",  # questions.py: how course check says an answer key stands out by its length, to authors
 })
 FIELD = re.compile(r"\{(\w*)[^{}]*\}")
 TAG = re.compile(r"</?([a-z]+)[^>]*>")
@@ -233,6 +235,8 @@ def _skipped(tree) -> set[int]:
         elif isinstance(node, (ast.Raise, ast.Assert, ast.Compare)):  # errors for authors; text compared, not said
             drop(node)
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name in NOT_FOR_LEARNERS:
+        names = [node.name] if isinstance(node, ast.FunctionDef) else \
+            [n.id for n in node.targets if isinstance(n, ast.Name)] if isinstance(node, ast.Assign) else []
+        if any(name in NOT_FOR_LEARNERS for name in names):
             drop(node)
     return skip

@@ -98,15 +98,36 @@ PAGE_WORDS = {"loading": N_("Opening the lesson…"),
                          "happens when a page is left unused for a long time or the course server restarts. Reload "
                          "the page to go on (answers given on this page are not kept)."),
               "reload": N_("Reload the page")}
+# The learner's JupyterLab's own words on a course page (course_lib/learner/labextensions/course-learner reads them
+# from the notebook's metadata, so they are in the page's language; its own English copy is only for a page made
+# before they were there).
+LAB_WORDS = {
+    "ready": N_("Getting this page ready…"),
+    "problem": N_("Part of this page did not load. Choose File ▸ Close and Shut Down Notebook, then open it again from "
+                  "the course home."),
+    "noKernel": N_("This page cannot get ready: the Python it needs was not found. Stop the course (Ctrl+C where you "
+                   "started it), then start it again."),
+    "nothingToSave": N_("There is nothing to save here: what you answer or type is saved when you press the page's own "
+                        "buttons, such as Save my answer, Check my lesson or Make my letter."),
+    "elsewhere": N_("This page is open in another browser tab or window. To use it here instead, press the button."),
+    "movedAway": N_("You opened this page in another browser tab or window, so it is not in use here. To use it here "
+                    "again, press the button."),
+    "useHere": N_("Use it here"),
+    "bringBack": N_("Bring it back here"),
+    "hide": N_("Hide this message"),
+    "fullLab": N_("Show the full JupyterLab (every menu and tool)"),
+    "courseView": N_("Back to the course view"),
+}
 
 
 def mark_course_notebook(nb, language: str | None = None, **course) -> None:
     """Notebook metadata that tells the learner's JupyterLab this is a course page (run on open), and
-    the web view the page's language and its own words in it; and every cell locked: JupyterLab neither
+    it and the web view the page's language and their own words in it; and every cell locked: JupyterLab neither
     edits nor deletes a cell marked so (two stray key presses once deleted a lesson's key points for good)."""
     t = language_of(language)
     # e.g. {"lesson": "01-what-is-ot", "language": "es"}: the data says the edition
-    nb.metadata["course"] = {**course, "language": t.code, "words": {k: t._(v) for k, v in PAGE_WORDS.items()}}
+    nb.metadata["course"] = {**course, "language": t.code,
+                             "words": {k: t._(v) for k, v in {**PAGE_WORDS, **LAB_WORDS}.items()}}
     for cell in nb.cells:
         cell.metadata["editable"] = cell.metadata["deletable"] = False
     nb.metadata["kernelspec"] = KERNELSPEC

@@ -46,6 +46,8 @@ var _JUPYTERLAB;
 
   var shareScope = null;
 
+  // English, for a course page made before its metadata carried its own words ("words", in the page's
+  // language: course_lib/publish/notebooks.py, LAB_WORDS, from the course's message catalogs).
   var WORDS = {
     ready: 'Getting this page ready\u2026',
     problem: 'Part of this page did not load. Choose File \u25b8 Close and Shut Down Notebook, then open it ' +
@@ -64,6 +66,12 @@ var _JUPYTERLAB;
     fullLab: 'Show the full JupyterLab (every menu and tool)',
     courseView: 'Back to the course view'
   };
+
+  /** The words of a course page, in its language (its metadata's "words"), else English. */
+  function wordsOf(meta) {
+    var own = meta && meta.words && typeof meta.words === 'object' ? meta.words : {};
+    return function (key) { return typeof own[key] === 'string' && own[key] ? own[key] : WORDS[key]; };
+  }
 
   var STYLE = [
     '.course-lesson .jp-CodeCell .jp-Cell-inputWrapper,',
@@ -158,7 +166,7 @@ var _JUPYTERLAB;
 
   /** A small message floating over the top of the page, so the page never moves for it.
    *  A problem stays until the learner hides it; a hint goes by itself. */
-  function Notice(panel) {
+  function Notice(panel, say) {
     var node = document.createElement('div');
     var text = document.createElement('span');
     var close = document.createElement('button');
@@ -168,8 +176,8 @@ var _JUPYTERLAB;
     node.hidden = true;
     close.className = 'course-notice-close';
     close.textContent = '\u00d7';
-    close.title = WORDS.hide;
-    close.setAttribute('aria-label', WORDS.hide);
+    close.title = say('hide');
+    close.setAttribute('aria-label', say('hide'));
     close.addEventListener('click', function () { node.hidden = true; });
     node.appendChild(text);
     node.appendChild(close);
@@ -280,14 +288,14 @@ var _JUPYTERLAB;
   /** Keys that change cells even with Ctrl or Alt (run, split, move, undo, paste, run and insert). */
   var CHANGING = /^(Enter|-|_|z|Z|y|Y|x|X|v|V|ArrowUp|ArrowDown)$/;
 
-  function guard(panel, notice) {
+  function guard(panel, notice, say) {
     var node = panel.node;
     node.addEventListener('keydown', function (event) {
       var accel = event.ctrlKey || event.metaKey;
       if (accel && !event.altKey && (event.key === 's' || event.key === 'S')) {
         event.preventDefault(); // not the browser's "Save page as" either
         event.stopPropagation();
-        notice.show(WORDS.nothingToSave, false, 8);
+        notice.show(say('nothingToSave'), false, 8);
       } else if ((!accel && !event.altKey) || (event.altKey && event.key === 'Enter') ||
                  (accel && CHANGING.test(event.key))) {
         event.stopPropagation(); // the page's own boxes still get their keys; JupyterLab's shortcuts do not
@@ -323,14 +331,15 @@ var _JUPYTERLAB;
     var self = this;
     var path = panel.context.path;
     var meta = panel.model.getMetadata('course') || {};
-    var notice = new Notice(panel);
+    var say = wordsOf(meta);
+    var notice = new Notice(panel, say);
     var cover = new Cover(panel);
     var session = panel.sessionContext;
     var generation = 0, restarting = false, holding = false, running = null, lastReady = 0, preparedKernel = null;
     var hasCode = codeCells(panel).length > 0;
 
     panel.addClass('course-lesson');
-    guard(panel, notice);
+    guard(panel, notice, say);
     forgetOutputs(panel);
     panel.model.dirty = false;
     if (course.view.isCourse()) { panel.toolbar.setHidden(true); }
@@ -339,10 +348,10 @@ var _JUPYTERLAB;
       var mine = ++generation;
       var kernel = session.session && session.session.kernel;
       if (!kernel) {
-        notice.show(WORDS.noKernel, true);
+        notice.show(say('noKernel'), true);
         return Promise.resolve();
       }
-      notice.show(WORDS.ready);
+      notice.show(say('ready'));
       preparedKernel = kernel.id;
       var failed = false;
       var run = Promise.resolve(kernel.info);
@@ -364,10 +373,10 @@ var _JUPYTERLAB;
         if (mine !== generation || panel.isDisposed) { return; }
         panel.model.dirty = false;
         lastReady = Date.now();
-        if (failed) { notice.show(WORDS.problem, true); } else { notice.hide(); }
+        if (failed) { notice.show(say('problem'), true); } else { notice.hide(); }
       }, function (err) {
         console.warn('course-learner: the page did not get ready', err);
-        if (mine === generation) { notice.show(WORDS.problem, true); }
+        if (mine === generation) { notice.show(say('problem'), true); }
       });
       return running;
     }
@@ -376,7 +385,7 @@ var _JUPYTERLAB;
       holding = false;
       generation++; // stop a preparation under way
       notice.hide();
-      cover.show(WORDS.movedAway, WORDS.bringBack, useHere);
+      cover.show(say('movedAway'), say('bringBack'), useHere);
     };
 
     function useHere() {
@@ -393,11 +402,11 @@ var _JUPYTERLAB;
       return;
     }
 
-    notice.show(WORDS.ready);
+    notice.show(say('ready'));
     Promise.all([session.ready, course.screens.claim(path, self)]).then(function (results) {
       holding = results[1];
       if (panel.isDisposed) { return; }
-      if (holding) { prepare(); } else { notice.hide(); cover.show(WORDS.elsewhere, WORDS.useHere, useHere); }
+      if (holding) { prepare(); } else { notice.hide(); cover.show(say('elsewhere'), say('useHere'), useHere); }
       session.kernelChanged.connect(function (_, change) {
         if (change.newValue && change.newValue.id !== preparedKernel && holding) { prepare(); }
       });
@@ -439,7 +448,7 @@ var _JUPYTERLAB;
   /** The course view is the settings overrides' defaults (simple interface, four menus hidden, no
    *  status bar); the full JupyterLab is the learner's own settings over them, so either stays
    *  chosen from one start to the next, and the settings editor shows it. */
-  function CourseView(app, registry, mainMenu) {
+  function CourseView(app, registry, mainMenu, say) {
     var full = false;
     this.ready = registry ? registry.load(SHELL).then(function (settings) {
       full = settings.user.startMode === 'multiple';
@@ -453,7 +462,7 @@ var _JUPYTERLAB;
     }
 
     app.commands.addCommand('course-learner:full-lab', {
-      label: function () { return full ? WORDS.courseView : WORDS.fullLab; },
+      label: function () { return say(full ? 'courseView' : 'fullLab'); },
       isVisible: function () { return !!registry; },
       execute: function () {
         if (full) {
@@ -580,7 +589,9 @@ var _JUPYTERLAB;
         addStyle();
         pageHelpers();
         var allowed = courseNotebooks();
-        var course = { view: new CourseView(app, registry, mainMenu), screens: new Screens(), title: titleBox(app) };
+        // the View menu's words: those of the course page opened last, in its language
+        var course = { say: wordsOf(null), screens: new Screens(), title: titleBox(app) };
+        course.view = new CourseView(app, registry, mainMenu, function (key) { return course.say(key); });
         shared('@jupyter-widgets/base').then(orderClicks, function (err) {
           console.warn('course-learner: clicks are not ordered', err);
         });
@@ -591,6 +602,7 @@ var _JUPYTERLAB;
             var isCourse = meta && typeof meta === 'object' && !Array.isArray(meta);
             if (panel.isDisposed || !isCourse || !allowed.has(panel.context.path)) { return; }
             onePageAtATime(app, tracker, course, panel);
+            course.say = wordsOf(meta);
             new CoursePage(app, panel, cells, course);
             course.title();
           });
