@@ -29,7 +29,7 @@ from IPython.display import HTML
 from . import i18n, modes, render, views
 from .content import LessonContent, load_lesson
 from .i18n import N_
-from .layout import ALT_TEXT_FILE, ANSWERS_FILE, find_layout
+from .layout import ALT_TEXT_FILE, ANSWERS_FILE, find_layout, in_language
 from .modes import Mode
 from .questions import MAX_REFLECTION_CHARS, Reflection
 from .reader import LessonError
@@ -285,16 +285,19 @@ class Lesson:
         return views.html(html, layout=views.PLAIN)
 
     def _picture(self, name: str) -> tuple[Path, str]:
+        """The picture ``name`` in the page's language (``x.es.svg``, its words in Spanish) and its alt text
+        (in ``alt-text.es.yaml``), from the lesson's ``assets/`` or the course's."""
         layout = find_layout(self.folder)
+        shown, alt_name = in_language(name, self.t.code), in_language(ALT_TEXT_FILE, self.t.code)
         for folder in (self.folder / "assets", layout.assets if layout else None):
-            if folder is not None and (folder / name).is_file():
-                alt_file = folder / ALT_TEXT_FILE
-                alt = (yaml.safe_load(alt_file.read_text(encoding="utf-8")) or {}).get(name) \
+            if folder is not None and (folder / shown).is_file():
+                alt_file = folder / alt_name
+                alt = (yaml.safe_load(alt_file.read_text(encoding="utf-8")) or {}).get(shown) \
                     if alt_file.is_file() else None
                 if alt:
-                    return folder / name, " ".join(str(alt).split())
-        raise LessonError(f"{self.content.id}: the picture {name!r} needs a file in assets/ and its alt text "
-                          f"in assets/{ALT_TEXT_FILE}")
+                    return folder / shown, " ".join(str(alt).split())
+        raise LessonError(f"{self.content.id}: the picture {shown!r} needs a file in assets/ and its alt text "
+                          f"in assets/{alt_name}")
 
     def _find(self, table: dict, item_id: str, what: str):
         if item_id not in table:

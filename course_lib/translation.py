@@ -135,16 +135,17 @@ def problems(raw: dict, cells: dict[str, str], tr: object, where: str, structure
             found.append(f"{where}: {_name(p)} is empty")
         elif p[0] == "glossary" and p[-1] == "term":
             continue
-        elif sorted(_citations(en[p])) != sorted(_citations(out[p])):
-            found.append(f"{where}: {_name(p)} cites {sorted(_citations(out[p]))}; the English cites "
-                         f"{sorted(_citations(en[p]))} (citations are the same in every language)")
+        elif sorted(citations(en[p])) != sorted(citations(out[p])):
+            found.append(f"{where}: {_name(p)} cites {sorted(citations(out[p]))}; the English cites "
+                         f"{sorted(citations(en[p]))} (citations are the same in every language)")
         elif sorted(_LINK.findall(en[p])) != sorted(_LINK.findall(out[p])):
             found.append(f"{where}: {_name(p)} links to {sorted(_LINK.findall(out[p]))}; the English links to "
                          f"{sorted(_LINK.findall(en[p]))}")
     return found
 
 
-def _citations(text: str) -> list[str]:
+def citations(text: str) -> list[str]:
+    """The citations in ``text`` ("34 CFR 300.34(c)(6)", "300.117"), as a translation must keep them."""
     return [" ".join(m.split()) for m in _CITATION.findall(text)]
 
 

@@ -154,23 +154,14 @@ def browser():
 
 
 def spanish_course(root: Path) -> Path:
-    """A copy of the course whose parents' track is offered in Spanish: with every lesson translated so
-    far (lesson 01 at least: the translators' file, or the copy in tests/fixtures/es while theirs is not
-    merged), and the other lessons of the track moved to the aides' track until theirs are."""
+    """A copy of the course, whose parents' track is offered in Spanish (``languages: [es]`` in course.yaml,
+    every lesson of it translated)."""
     import yaml
 
     from course_lib.layout import CourseLayout
 
     layout = CourseLayout(copy_course(root))
-    first = layout.lesson("01-what-is-ot") / "lesson.es.yaml"
-    if not first.is_file():
-        shutil.copy(FIXTURES / "es" / "01-what-is-ot.lesson.es.yaml", first)
-    course = yaml.safe_load(layout.course_file.read_text(encoding="utf-8"))
-    parent, aide = course["tracks"]["parent"], course["tracks"]["aide"]
-    translated = [lid for lid in parent["lessons"] if (layout.lesson(lid) / "lesson.es.yaml").is_file()]
-    if translated != parent["lessons"]:
-        aide["lessons"] = [lid for lid in layout.lesson_ids if lid not in translated or lid in aide["lessons"]]
-        parent["lessons"] = translated
-    parent["languages"] = ["es"]
-    layout.course_file.write_text(yaml.safe_dump(course, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    parent = yaml.safe_load(layout.course_file.read_text(encoding="utf-8"))["tracks"]["parent"]
+    assert "es" in parent["languages"] and all((layout.lesson(lid) / "lesson.es.yaml").is_file()
+                                               for lid in parent["lessons"])
     return layout.root

@@ -1,5 +1,6 @@
 """Every image has alt text, in assets/ and in every lesson."""
 
+import base64
 import json
 import re
 
@@ -9,13 +10,30 @@ from conftest import ROOT
 IMAGE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.I)
 MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]+)\)")
 HTML_IMG = re.compile(r"<img\b[^>]*>", re.I)
+IN_LANGUAGE = re.compile(r"^.+\.([a-z]{2})\.\w+$")  # a picture with its words in a language: iep-cycle.es.svg
 
 
-def test_every_image_in_assets_has_real_alt_text():
-    alt = yaml.safe_load((ROOT / "assets" / "alt-text.yaml").read_text()) or {}
+def test_every_image_in_assets_has_real_alt_text_in_its_language():
+    """iep-cycle.svg in alt-text.yaml; iep-cycle.es.svg, its words in Spanish, in alt-text.es.yaml."""
     for image in (p for p in (ROOT / "assets").rglob("*") if IMAGE.search(p.name)):
-        text = alt.get(image.name, "")
-        assert len(text.split()) >= 3 and image.stem not in text, f"{image.name} needs alt text in alt-text.yaml"
+        language = IN_LANGUAGE.match(image.name)
+        alt_file = f"alt-text.{language.group(1)}.yaml" if language else "alt-text.yaml"
+        text = (yaml.safe_load((ROOT / "assets" / alt_file).read_text(encoding="utf-8")) or {}).get(image.name, "")
+        assert len(text.split()) >= 3 and image.stem not in text, f"{image.name} needs alt text in {alt_file}"
+
+
+def test_a_spanish_lesson_shows_its_spanish_picture_with_its_spanish_alt_text(tmp_path):
+    import shutil
+
+    import course_lib
+
+    folder = shutil.copytree(ROOT / "notebooks" / "04-ot-in-the-iep", tmp_path / "04-ot-in-the-iep")
+    shutil.copytree(ROOT / "assets", folder / "assets")  # as an edition has them, beside the lesson
+    english = course_lib.open_lesson(folder, "view").picture("iep-cycle.svg").value
+    spanish = course_lib.open_lesson(folder, "view", "es").picture("iep-cycle.svg").value
+    assert 'alt="The IEP cycle in six steps' in english and 'alt="El ciclo del IEP en seis pasos' in spanish
+    drawn = base64.b64decode(re.search(r'base64,([^"]+)"', spanish).group(1)).decode("utf-8")
+    assert "Pida una evaluación" in drawn and "Ask for an evaluation" not in drawn and 'xml:lang="es"' in drawn
 
 
 def test_every_picture_a_lesson_shows_has_alt_text_and_reaches_the_page_with_it(sample):

@@ -11,7 +11,7 @@ from datetime import date
 import jinja2
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, spanish_course
+from conftest import ROOT, spanish_course
 
 from course_lib import i18n, preference
 from course_lib.layout import CourseLayout
@@ -25,8 +25,6 @@ def lesson_es(tmp_path):
     """Lesson 01 of the self-paced edition's data, with its Spanish words, in a learner's folder."""
     folder = tmp_path / "01-what-is-ot"
     shutil.copytree(ROOT / "notebooks" / "01-what-is-ot", folder)
-    if not (folder / "lesson.es.yaml").is_file():
-        shutil.copy(FIXTURES / "es" / "01-what-is-ot.lesson.es.yaml", folder / "lesson.es.yaml")
     return folder
 
 

@@ -12,6 +12,7 @@ import time
 import urllib.request
 
 import pytest
+import yaml
 from conftest import copy_course, free_port
 
 pytestmark = pytest.mark.slow
@@ -59,14 +60,16 @@ def test_a_course_update_reaches_every_lesson_and_a_changed_copy_is_kept_aside(c
     opened, changed = _lessons(course_root / "workspace")[:2]
     _edit(opened / f"{opened.name}.ipynb", metadata={"language_info": {"name": "python", "version": "3.11"}})
     _edit(changed / f"{changed.name}.ipynb", note="My own note")
-    for lesson in (opened, changed):  # the course's authors improve both lessons
-        _edit(course_root / "notebooks" / lesson.name / f"{lesson.name}.ipynb", note="New in this version")
+    for lesson in (opened, changed):  # the course's authors improve both lessons, in every language they have
+        _author_adds_a_note(course_root / "notebooks" / lesson.name)
 
     update = _course(course_root, "start", "--no-lab")
     assert update.returncode == 0, update.stderr
     for lesson in (opened, changed):
         assert "New in this version" in (lesson / f"{lesson.name}.ipynb").read_text()
         assert not (lesson / f"{lesson.name}.new.ipynb").exists()
+    spanish = opened / f"{opened.name}.es.ipynb"
+    assert spanish.is_file() and "Nuevo en esta versión" in spanish.read_text()
     [kept] = (course_root / "workspace" / ".changed-copies").glob(f"*/{changed.name}/{changed.name}.ipynb")
     assert "My own note" in kept.read_text()
     assert f"Repaired {changed.name}/{changed.name}.ipynb" in update.stdout and f"Repaired {opened.name}" not in \
@@ -75,6 +78,16 @@ def test_a_course_update_reaches_every_lesson_and_a_changed_copy_is_kept_aside(c
 
 def _lessons(workspace):
     return sorted(p for p in workspace.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _author_adds_a_note(folder):
+    """What an author does: a new Markdown cell in the lesson's notebook, and its translation beside the lesson's
+    other texts in each language it is written in (course check refuses a translation that lacks a cell)."""
+    _edit(folder / f"{folder.name}.ipynb", note="New in this version")
+    for path in folder.glob("lesson.*.yaml"):
+        translation = yaml.safe_load(path.read_text(encoding="utf-8"))
+        translation.setdefault("cells", {})["note"] = "Nuevo en esta versión"
+        path.write_text(yaml.safe_dump(translation, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _edit(path, note=None, metadata=None):

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..content import LessonContent
-from ..layout import CourseLayout
+from ..layout import ALT_TEXT_FILE, CourseLayout, in_language
 from .citations import texts
 
 TOPICS_FILE = "topics.yaml"
@@ -33,13 +33,14 @@ QUOTED = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
 
 
 def _lesson_text(layout: CourseLayout, lid: str) -> str:
-    parts = [*texts(layout.lesson(lid)), *_picture_texts(layout, lid)]
+    parts = [*texts(layout.lesson(lid)), *picture_texts(layout, lid)]
     return " ".join(" ".join(t.split()) for t in parts)
 
 
-def _picture_texts(layout: CourseLayout, lid: str):
-    """The alt text and the drawn words of each picture a lesson shows: a learner reads them as part of
-    the lesson, so a rule the lesson teaches must hold there too."""
+def picture_texts(layout: CourseLayout, lid: str, language: str | None = None):
+    """The alt text and the drawn words of each picture a lesson shows (in ``language``: its picture
+    ``x.es.svg`` and alt text in ``alt-text.es.yaml``): a learner reads them as part of the lesson, so a
+    rule the lesson teaches must hold there too, in every language."""
     import nbformat
 
     from .notebooks import element_calls
@@ -47,13 +48,14 @@ def _picture_texts(layout: CourseLayout, lid: str):
     path = layout.lesson_notebook(lid)
     try:
         calls, _problems = element_calls(nbformat.read(path, as_version=4))
-        alt = yaml.safe_load(layout.alt_text_file.read_text(encoding="utf-8")) or {}
+        alt = yaml.safe_load((layout.assets / in_language(ALT_TEXT_FILE, language)).read_text(encoding="utf-8")) or {}
     except Exception:  # noqa: BLE001 - an unreadable notebook or alt text is reported by the other checks
         return
     for call in calls:
         if call.method == "picture" and call.arg:
-            yield str(alt.get(call.arg, ""))
-            image = layout.assets / call.arg
+            shown = in_language(call.arg, language)
+            yield str(alt.get(shown, ""))
+            image = layout.assets / shown
             if image.suffix == ".svg" and image.is_file():
                 yield " ".join(re.findall(r">([^<>]+)<", image.read_text(encoding="utf-8")))
 

@@ -73,7 +73,7 @@ def write_lesson(layout: CourseLayout, course: Course, lid: str, dest_root: Path
     atomic_write(dest / f"{lid}.ipynb", nbformat.writes(nb) + "\n")
     for code in languages[1:]:
         write_translation(layout, course, lid, dest, code, edition, places, notebook=translated)
-    _copy_pictures(layout, [c.arg for c in calls if c.method == "picture"], dest / "assets")
+    _copy_pictures(layout, [c.arg for c in calls if c.method == "picture"], dest / "assets", languages)
     return dest
 
 
@@ -102,14 +102,18 @@ def write_translation(layout: CourseLayout, course: Course, lid: str, dest: Path
     atomic_write(dest / in_language(f"{lid}.ipynb", code), nbformat.writes(nb) + "\n")
 
 
-def _copy_pictures(layout: CourseLayout, names: list[str], dest: Path) -> None:
+def _copy_pictures(layout: CourseLayout, names: list[str], dest: Path, languages: tuple[str, ...] = (DEFAULT,)) -> None:
+    """The lesson's pictures, each in every language of the lesson (``x.es.svg``), with their alt text."""
     if not names:
         return
     dest.mkdir(parents=True, exist_ok=True)
-    alt = yaml.safe_load(layout.alt_text_file.read_text(encoding="utf-8")) or {}
-    for name in names:
-        shutil.copy2(layout.assets / name, dest / name)
-    atomic_write(dest / ALT_TEXT_FILE, yaml.safe_dump({n: alt[n] for n in names}, allow_unicode=True, width=100))
+    for code in languages:
+        shown = [in_language(name, code) for name in names]
+        alt_file = in_language(ALT_TEXT_FILE, code)
+        alt = yaml.safe_load((layout.assets / alt_file).read_text(encoding="utf-8")) or {}
+        for name in shown:
+            shutil.copy2(layout.assets / name, dest / name)
+        atomic_write(dest / alt_file, yaml.safe_dump({n: alt[n] for n in shown}, allow_unicode=True, width=100))
 
 
 def write_tools(layout: CourseLayout, pages_folder: Path, places: Places) -> list[ToolPage]:
