@@ -23,9 +23,10 @@ from pathlib import Path
 import yaml
 
 from .. import i18n, translation
-from ..layout import COURSE_FILE, LESSON_FILE, CourseLayout
+from ..layout import ALT_TEXT_FILE, COURSE_FILE, LESSON_FILE, CourseLayout, in_language
 from ..outline import course_languages, read_course
 from ..reader import LessonError
+from .curriculum import picture_texts
 
 MIN_EASE = {"es": 70.0}  # Fernández-Huerta reading ease, the scale for Spanish (Flesch's, adapted)
 ENGLISH_WORDS = frozenset({
@@ -77,6 +78,52 @@ def parity_problems(layout: CourseLayout) -> list[str]:
                                 f"catalog {i18n.catalog_file(code)})")
                 continue
             problems += _file_problems(lambda lid=lid, code=code, path=path: _lesson_parity(layout, lid, code, path))
+            problems += _file_problems(lambda lid=lid, code=code: _picture_parity(layout, lid, code))
+    # TOOLS_PARITY
+    return problems
+
+
+def _picture_parity(layout: CourseLayout, lid: str, code: str) -> list[str]:
+    """Each picture a translated lesson shows has its own file in the language (its drawn words are
+    words too: ``x.es.svg``) and alt text in ``alt-text.<language>.yaml``, citing what the English cites."""
+    import nbformat
+
+    from .notebooks import element_calls
+
+    calls, _problems = element_calls(nbformat.read(layout.lesson_notebook(lid), as_version=4))
+    alt_file = in_language(ALT_TEXT_FILE, code)
+    path = layout.assets / alt_file
+    alt = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
+    problems = []
+    for name in [c.arg for c in calls if c.method == "picture" and c.arg]:
+        shown = in_language(name, code)
+        if not (layout.assets / shown).is_file():
+            problems.append(f"{lid}: its {code!r} page shows assets/{shown}, which does not exist (the picture "
+                            f"{name} with its words in that language)")
+        elif len(str(alt.get(shown, "")).split()) < 3:
+            problems.append(f"{lid}: the picture assets/{shown} needs its alt text in assets/{alt_file}")
+    if problems:
+        return problems
+    english = sorted(set(translation.citations(" ".join(picture_texts(layout, lid)))))
+    translated = sorted(set(translation.citations(" ".join(picture_texts(layout, lid, code)))))
+    return [] if english == translated else [
+        f"{lid}: its pictures in {code!r} (alt text and drawn words) cite {translated}; the English ones cite "
+        f"{english} (citations are the same in every language)"]
+
+
+def _tools_parity(layout: CourseLayout, languages: tuple[str, ...]) -> list[str]:
+    """The tools (letters and sheets) in each language the course is offered in: their words in
+    ``tools.<language>.yaml``, whole, over the same structure (:func:`course_lib.tools.content.load_tools`)."""
+    if not (layout.tools / "tools.yaml").is_file():
+        return []
+    from ..tools.content import ToolsError, load_tools
+
+    problems = []
+    for code in languages[1:]:
+        try:
+            load_tools(layout.tools, code)
+        except ToolsError as exc:
+            problems.append(f"tools: {exc}")
     return problems
 
 
@@ -116,9 +163,16 @@ def texts_in(layout: CourseLayout, code: str) -> dict[str, list[str]]:
         path = translation.translation_file(layout.lesson(lid), code)
         if path.is_file():
             out[f"{lid}/{path.name}"] = list(_translated(path))
+        if path.is_file() and (pictures := [text for text in picture_texts(layout, lid, code) if text]):
+            out[f"{lid}: pictures"] = pictures
     course = layout.notebooks / f"course.{code}.yaml"
     if course.is_file():
         out[course.name] = list(_translated(course))
+    tools = layout.tools / f"tools.{code}.yaml"
+    if tools.is_file():
+        from ..tools.content import TOOLS_STRUCTURE
+
+        out[f"tools/{tools.name}"] = list(_translated(tools, TOOLS_STRUCTURE))
     if code in i18n.languages() and code != i18n.DEFAULT:
         from babel.messages.pofile import read_po
 
@@ -129,12 +183,12 @@ def texts_in(layout: CourseLayout, code: str) -> dict[str, list[str]]:
     return out
 
 
-def _translated(path: Path):
+def _translated(path: Path, structure: frozenset = translation.STRUCTURE):
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return  # reported by the parity check
-    yield from translation.translated_texts(data).values()
+    yield from translation.translated_texts(data, structure).values()
 
 
 def english_problems(layout: CourseLayout) -> list[str]:
