@@ -108,10 +108,14 @@ class Language:
     @property
     def name(self) -> str:
         """The language's name in its own words ("English", "Español"), for the link between them."""
+        name = self.name_in(self.code)
+        return name[:1].upper() + name[1:]
+
+    def name_in(self, code: str) -> str:
+        """The language's name as a sentence in language ``code`` writes it ("Spanish"; "español")."""
         from babel import Locale
 
-        name = Locale.parse(self.code).get_display_name(self.code) or self.code
-        return name[:1].upper() + name[1:]
+        return Locale.parse(self.code).get_display_name(code) or self.code
 
 
 COUNTS = (N_("no"), N_("one"), N_("two"), N_("three"), N_("four"), N_("five"), N_("six"), N_("seven"), N_("eight"),

@@ -30,7 +30,8 @@ import yaml
 from .reader import LessonError
 
 LESSON_FILE = "lesson.yaml"
-# Fields that are structure, never words: a translation must not hold them.
+# Fields that are structure, never words: a translation must not hold them. An entry is a field's name, or its
+# place as a dotted pattern (``*`` for any one key), where the name alone also names words elsewhere.
 STRUCTURE = frozenset({"id", "kind", "correct", "answer", "points", "skill", "next", "start", "ending",
                        "edition", "minutes", "audiences",
                        # course.yaml: its tracks' lessons and languages, its pass mark
@@ -41,6 +42,16 @@ _CITATION = re.compile(r"\b\d+\s+(?:CFR|U\.S\.C\.)\s+[\d.]+(?:\([0-9a-zA-Z]+\))*
 _LINK = re.compile(r"\]\(([^)\s]+)")
 
 Path_ = tuple  # a place in the lesson: ("questions", "fape-free", "options", "a", "text")
+
+
+def is_structure(path: Path_, key: str, structure: frozenset = STRUCTURE) -> bool:
+    """Whether the field ``key`` at ``path`` is structure: its name is in ``structure``, or its place is
+    (``"letters.*.fields"``: the boxes each letter asks for, while ``fields`` at the top holds their labels)."""
+    if key in structure:
+        return True
+    place = [*map(str, path), str(key)]
+    return any(len(parts) == len(place) and all(p in ("*", q) for p, q in zip(parts, place, strict=True))
+               for parts in (pattern.split(".") for pattern in structure if "." in pattern))
 
 
 def translation_file(folder: str | Path, lang: str) -> Path:
@@ -68,7 +79,7 @@ def english_texts(raw: dict, cells: dict[str, str] | None = None, structure: fro
             for term, text in (value or {}).items():
                 out[("glossary", str(term), "term")] = str(term)
                 out[("glossary", str(term), "text")] = str(text)
-        elif name not in structure:
+        elif not is_structure((), name, structure):
             _walk(value, (name,), out, True, structure)
     for cell_id, text in (cells or {}).items():
         out[("cells", cell_id)] = text
@@ -93,7 +104,7 @@ def _walk(value, path: Path_, out: dict, english: bool, structure: frozenset = S
         out[path] = str(value)
     elif isinstance(value, dict):
         for k, v in value.items():
-            if str(k) not in structure:
+            if not is_structure(path, str(k), structure):
                 _walk(v, (*path, str(k)), out, english, structure)
             elif not english:  # reported by problems(): a translation holds words only
                 out[(*path, str(k))] = str(v)
@@ -125,7 +136,7 @@ def problems(raw: dict, cells: dict[str, str], tr: object, where: str, structure
     for p in sorted(set(en) - set(out), key=str):
         found.append(f"{where}: no translation for {_name(p)}")
     for p in sorted(set(out) - set(en), key=str):
-        if p[-1] in structure:
+        if is_structure(p[:-1], p[-1], structure):
             found.append(f"{where}: {_name(p)} is structure, not words: ids, keys and points are set in "
                          f"{LESSON_FILE} only")
             continue
@@ -165,14 +176,14 @@ def translate(raw: dict, cells: dict[str, str], tr: dict, where: str,
         if name == "glossary":
             out["glossary"] = {texts[("glossary", str(t), "term")]: texts[("glossary", str(t), "text")]
                                for t in (value or {})}
-        elif name not in structure:
+        elif not is_structure((), name, structure):
             out[name] = _replace(value, (name,), texts, structure)
     return out, {cid: texts[("cells", cid)] for cid in cells}
 
 
 def _replace(value, path: Path_, texts: dict, structure: frozenset = STRUCTURE):
     if isinstance(value, dict):
-        return {k: v if str(k) in structure else _replace(v, (*path, str(k)), texts, structure)
+        return {k: v if is_structure(path, str(k), structure) else _replace(v, (*path, str(k)), texts, structure)
                 for k, v in value.items()}
     if isinstance(value, list):
         by_id = path[-1] in BY_ID

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course_lib import modes, tools
+from course_lib import modes, tools, views
 from course_lib.documents import download_links, files, to_html, to_html_page, to_rtf, to_text
 from course_lib.layout import CourseLayout
 from course_lib.publish.citations import _CFR, _USC, _covered, allowed_citations
 from course_lib.store import ANSWERS_FILE
 from course_lib.tools.content import EntryError, clean, clean_all, load_tools
-from course_lib.tools.letters import NOTE_TITLE, compose_letter
+from course_lib.tools.letters import IN_MY_LANGUAGE, NOTE_TITLE, compose_bilingual_letter, compose_letter
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / "notebooks" / "tools"
@@ -773,11 +773,15 @@ def _files_under(root: Path) -> set[str]:
 
 @pytest.fixture(scope="module")
 def tools_site(tmp_path_factory):
-    """A real standalone Voila serving only a copy of the tools folder, read-only, on 127.0.0.1."""
+    """A real standalone Voila serving only the tools folder as a build writes it, in English and Spanish
+    (letters.es.ipynb ...), read-only, on 127.0.0.1."""
     from conftest import start_voila, stop
 
+    from course_lib.publish.editions import write_tools
+    from course_lib.publish.pages import SELF_PACED_PLACES
+
     root = tmp_path_factory.mktemp("site")
-    shutil.copytree(TOOLS, root / "tools")
+    write_tools(CourseLayout(ROOT), root, SELF_PACED_PLACES, ("en", "es"))
     proc, url = start_voila(root, root.parent / "voila-tools.log")
     yield root, url
     stop(proc)
@@ -856,6 +860,58 @@ def test_the_tools_pages_pass_an_accessibility_check_at_phone_width(tools_site, 
     assert found == {}, json.dumps(found, indent=1)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_spanish_parent_on_a_phone_fills_the_form_in_spanish_and_gets_the_letter_in_english_and_spanish(
+        tools_site, phone):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    _root, url = tools_site
+    phone.goto(f"{url}/voila/render/tools/letters.es.ipynb", timeout=90_000)
+    make = phone.get_by_role("button", name="Hacer mi carta")
+    make.wait_for(timeout=90_000)
+    assert phone.evaluate("document.documentElement.lang") == "es"
+    phone.get_by_label("¿Qué carta?").select_option(label="5. Pedir un aviso previo por escrito")
+    ask = phone.get_by_label("Pedir los avisos de la escuela en español, y un intérprete en las reuniones del IEP")
+    expect(ask).to_be_checked()
+    expect(phone.get_by_label("Idioma en que quiere el aviso (opcional)")).to_have_count(0)  # the tick asks for it
+    ask.uncheck()
+    expect(phone.get_by_label("Idioma en que quiere el aviso (opcional)")).to_be_visible()
+    ask.check()
+    expect(phone.get_by_label("Idioma en que quiere el aviso (opcional)")).to_have_count(0)
+    phone.get_by_label("Su nombre").fill("Ana Torres")
+    phone.get_by_label("Nombre completo de su hijo").fill("Leo Núñez")
+    phone.get_by_label("Escuela de su hijo").fill("Lincoln Elementary")
+    phone.get_by_label("Lo que le pidió a la escuela").fill("Evaluar a Leo con un terapeuta ocupacional")
+    make.click()
+    letter = phone.locator(".course-doc")
+    expect(letter).to_contain_text("I asked the school to evaluar a Leo", timeout=20_000)
+    for said in ("My native language is Spanish", "Sincerely,", "La misma carta en español, para usted",
+                 "Le pedí esto a la escuela: evaluar a Leo con un terapeuta ocupacional.",
+                 "Mi lengua materna es el español", "Atentamente,", "Una nota para usted (no envíe esta parte)"):
+        expect(letter).to_contain_text(said)
+    assert phone.evaluate("document.querySelector('.course-doc [lang=en]').textContent").startswith("Ana Torres")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+    with phone.expect_download() as got:
+        phone.get_by_role("link", name="Texto simple (.txt)").click()
+    text = Path(got.value.path()).read_text(encoding="utf-8-sig")
+    assert text.index("Dear Sir or Madam,") < text.index("A quien corresponda:") and "Leo Núñez" in text
+    with phone.expect_download() as got:
+        phone.get_by_role("link", name="Documento (.rtf)").click()
+    rtf = rtf_to_text(Path(got.value.path()).read_text(encoding="ascii"))
+    assert "I asked the school to" in rtf and "Le pedí esto a la escuela" in rtf and "Leo Núñez" in rtf
+
+    phone.emulate_media(media="print")
+    expect(phone.get_by_label("Su nombre")).to_be_hidden()
+    expect(letter).to_be_visible()
+    phone.emulate_media(media="screen")
+    bad = [(v["id"], v["help"]) for v in Axe().run(phone).response["violations"]
+           if v["impact"] in ("critical", "serious")]
+    assert bad == []
+
+
 def longest(field) -> str:
     """The most a box takes, in wide words: as many lines as it allows, each as long as it can be (a
     date box: the longest date it writes)."""
@@ -869,9 +925,10 @@ def longest(field) -> str:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_the_printable_pages_fit_the_pages_they_promise(browser, content):
+def test_the_printable_pages_fit_the_pages_they_promise(browser, content, spanish):
     """The meeting sheet at its longest fits one page; so do the aides' sheets; a letter is two
-    pages, the letter and then the note for the parent (Chromium's own print to PDF)."""
+    pages, the letter and then the note for the parent; in Spanish three, the letter to send, the parent's
+    copy, the note (Chromium's own print to PDF)."""
     def full(field_ids):
         return {f: longest(content.fields[f]) for f in field_ids}
 
@@ -887,6 +944,8 @@ def test_the_printable_pages_fit_the_pages_they_promise(browser, content):
         "strategy card": (tools.compose_strategy_card(content, full(content.strategy_card["fields"])), 1),
         "first week": (tools.compose_first_week(content, full(content.first_week["contacts"])), 1),
         "letter": (compose_letter(content, letter, long_letter, TODAY), 2),
+        "letter in Spanish": (compose_bilingual_letter(content, spanish, "stay-put", {
+            **PARENT, **REALISTIC["stay-put"], IN_MY_LANGUAGE: True}, TODAY), 3),
     }
     page = browser.new_page()
     pages = {}
@@ -928,3 +987,204 @@ def test_the_tools_read_at_about_8th_grade():
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         grades[nb.name] = (grade(["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]), 8.0)
     assert {name: round(g, 1) for name, (g, most) in grades.items() if g > most} == {}
+
+
+# -- in Spanish: the form in Spanish, the letter to send in English with the same letter in Spanish --------------
+
+SPANISH_AWKWARD = {"to_name": "Estimada Sra. Rivera,", "to_title": "", "child_name": "  María José   García ",
+                   "child_called": "María José", "parent_name": "محمد Haddad"}
+
+
+@pytest.fixture(scope="module")
+def spanish():
+    return load_tools(TOOLS, "es")
+
+
+def _spanish_letter(content, spanish, letter_id, values, asks=True):
+    """The bilingual letter made from what a parent types on the Spanish form (cleaned by that form's boxes)."""
+    letter = spanish.letters[letter_id]
+    fields = {f: (False if spanish.fields[f].kind == "tick" else "") for f in letter.fields}
+    cleaned, problems = clean_all([spanish.fields[f] for f in letter.fields], {**fields, **values})
+    assert problems == [], problems
+    return compose_bilingual_letter(content, spanish, letter_id, {**cleaned, IN_MY_LANGUAGE: asks}, TODAY)
+
+
+def _parts(doc):
+    """The English letter to send, the parent's copy in Spanish and the note for them, each as its blocks."""
+    kinds = [b.kind for b in doc.blocks]
+    start, end = kinds.index("language-start"), kinds.index("language-end")
+    notes = [i for i, k in enumerate(kinds) if k == "note"]
+    return doc.blocks[start + 1:end], doc.blocks[notes[0] + 1:notes[1]], doc.blocks[notes[1]:]
+
+
+def _text_of(blocks):
+    return "\n".join(line for b in blocks for line in b.text())
+
+
+def _own_words(blocks):
+    """What the course wrote in ``blocks``, without what the parent typed."""
+    return "\n".join("".join(text for text, typed in item if not typed) for b in blocks for item in b.items)
+
+
+def test_the_tools_in_spanish_have_every_word_of_the_english_over_the_same_structure(content, spanish):
+    from course_lib.tools.content import translation_problems
+
+    assert translation_problems(TOOLS, "es") == []
+    assert list(spanish.letters) == list(content.letters) and list(spanish.fields) == list(content.fields)
+    for lid, letter in spanish.letters.items():
+        english = content.letters[lid]
+        assert (letter.fields, letter.cites, letter.address) == (english.fields, english.cites, english.address)
+        assert [(p.only_if, p.unless) for p in letter.body] == [(p.only_if, p.unless) for p in english.body]
+    assert [(f.kind, f.max, f.required) for f in spanish.fields.values()] == \
+        [(f.kind, f.max, f.required) for f in content.fields.values()]
+
+
+@pytest.mark.parametrize("letter_id", list(load_tools(TOOLS).letters))
+def test_each_spanish_letter_is_the_english_letter_to_send_then_the_same_in_spanish_for_the_parent(
+        content, spanish, letter_id):
+    from course_lib.publish.languages import english_sentences
+
+    values = {**PARENT, **REALISTIC[letter_id]}
+    doc = _spanish_letter(content, spanish, letter_id, values)
+    sent, copy, note = (_text_of(part) for part in _parts(doc))
+    own = "\n".join(_own_words(part) for part in _parts(doc)[1:])
+    name = REALISTIC[letter_id].get("to_name", PARENT["to_name"]) or "Director of special education"
+    assert f"Dear {name}," in sent and "March 4, 2027" in sent and "(date of birth: June 14, 2018)" in sent
+    assert f"Apreciable {name}:" in copy and "4 de marzo de 2027" in copy and "14 de junio de 2018" in copy
+    assert "Sincerely," in sent and "Atentamente," in copy and "A note for you" not in _text_of(doc.blocks)
+    for cite in content.letters[letter_id].cites:
+        assert cite in sent and cite in copy, cite
+    assert "My native language is Spanish. Please send me the school's written notices about Leo in Spanish" in sent
+    assert "Mi lengua materna es el español" in copy and "300.322(e)" in sent and "300.322(e)" in copy
+    assert "Una nota para usted (no envíe esta parte)" in note and "Dónde recibir ayuda" in note
+    assert english_sentences(own, "es") == [], letter_id
+    assert doc.language == "es" and doc.blocks[0].kind == "language-start" and doc.blocks[0].texts == ["en"]
+
+
+@pytest.mark.parametrize("asks", [True, False])
+@pytest.mark.parametrize("letter_id", list(load_tools(TOOLS).letters))
+def test_a_spanish_letters_english_part_is_the_english_letter_for_the_same_entries(content, spanish, letter_id, asks):
+    values = {**PARENT, **REALISTIC[letter_id]}
+    sent, _copy, _note = _parts(_spanish_letter(content, spanish, letter_id, values, asks))
+    letter = content.letters[letter_id]
+    fields = {f: (False if content.fields[f].kind == "tick" else "") for f in letter.fields}
+    cleaned, _problems = clean_all([content.fields[f] for f in letter.fields], {**fields, **values})
+    english = compose_letter(content, letter, {**cleaned, IN_MY_LANGUAGE: asks}, TODAY, native="es").blocks
+    assert list(sent) == english[:[b.kind for b in english].index("note")]
+    said = _text_of(sent)
+    assert ("My native language is Spanish" in said) is asks
+
+
+@pytest.mark.parametrize("letter_id", list(load_tools(TOOLS).letters))
+def test_each_spanish_letter_comes_out_well_from_awkward_typing(content, spanish, letter_id):
+    sent, copy, _note = (_text_of(part) for part in _parts(
+        _spanish_letter(content, spanish, letter_id, {**PARENT, **REALISTIC[letter_id], **SPANISH_AWKWARD})))
+    assert "Dear Sra. Rivera,\n" in sent and "Apreciable Sra. Rivera:\n" in copy  # "Estimada" taken off, once
+    assert "Estimada" not in sent and "Estimada" not in copy
+    for part, greeting in ((sent, "Dear "), (copy, "Apreciable ")):
+        body = part[part.index(greeting):]
+        assert body.count("María José García") == 1 and "محمد Haddad" in part and ".." not in body
+
+
+def test_asking_for_spanish_covers_the_letters_own_boxes_for_a_language(content, spanish):
+    """The notice in Spanish and an interpreter at the meeting are asked for once, by the sentence the tick adds."""
+    values = {**PARENT, **REALISTIC["notice"]}
+    asked = _text_of(_parts(_spanish_letter(content, spanish, "notice", values))[0])
+    assert "Please write the notice in" not in asked and asked.count("(34 CFR 300.503(c))") == 1
+    not_asked = _text_of(_parts(_spanish_letter(content, spanish, "notice", values, asks=False))[0])
+    assert "Please write the notice in Spanish." in not_asked and "My native language" not in not_asked
+
+
+def test_a_parent_makes_a_spanish_letter_and_gets_both_in_every_download(folder):
+    from course_lib.publish.languages import english_sentences
+
+    view = tools.letter_builder(folder, mode="learn", today=TODAY, language="es")
+    assert view.chooser.description == "¿Qué carta?" and view.make_button.description == "Hacer mi carta"
+    labels = [b.description for b in view.fields_box.children]
+    assert "Su nombre" in labels and labels[-1].startswith("Pedir los avisos de la escuela en español")
+    assert view.box(IN_MY_LANGUAGE).value is True
+    assert "La carta para enviar" not in view.widget.children[0].value and "en inglés" in view.widget.children[0].value
+    assert view.make() is False and "Por favor, llene: Su nombre" in html.unescape(view.status.value)
+    fill(view, **NAMES)
+    assert view.make() is True, view.status.value
+    assert "Abajo puede ver su carta." in view.status.value
+    got = data_files(view.downloads.value)
+    text = got["letter-evaluation-2027-03-04.txt"].decode("utf-8-sig")
+    rtf = rtf_to_text(got["letter-evaluation-2027-03-04.rtf"].decode("ascii"))
+    page = got["letter-evaluation-2027-03-04.html"].decode("utf-8")
+    for made in (text, rtf, html.unescape(page)):
+        assert "I am asking the school to do a full initial evaluation" in made  # the letter to send
+        assert "Pido que la escuela haga una evaluación inicial completa" in made  # the same, for the parent
+        assert "李小龍" in made and "March 4, 2027" in made and "4 de marzo de 2027" in made
+        assert made.index("Sincerely,") < made.index("La misma carta en español") < made.index("Atentamente,")
+    assert '<html lang="es">' in page and '<div lang="en">' in page and "Para imprimir esta página" in page
+    assert html.unescape(view.downloads.value).count("Descargar su carta") == 1
+    assert english_sentences(views.text_of(view.status.value + view.downloads.value), "es") == []
+    saved = json.loads((folder / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert saved["language"] == "es" and saved["answers"]["letters/entries"]["value"][IN_MY_LANGUAGE] is True
+    english = tools.letter_builder(folder, mode="learn", today=TODAY)  # the same entries, on the English page
+    assert english.box("child_name").value == "李小龍" and IN_MY_LANGUAGE not in english.boxes
+
+
+def test_on_the_spanish_form_the_tick_hides_the_boxes_it_covers_and_refusals_are_in_spanish(folder):
+    view = tools.letter_builder(folder, mode="view", today=TODAY, language="es")
+    view.chooser.value = "meeting"
+    interpreter = "Idioma para el que necesita un intérprete (opcional)"
+    assert interpreter not in [b.description for b in view.fields_box.children]
+    view.box(IN_MY_LANGUAGE).value = False
+    assert interpreter in [b.description for b in view.fields_box.children]
+    fill(view, **{**NAMES, "parent_name": "x" * 200, "reason": "Su escritura"}, asked_date=None)
+    assert view.make() is False
+    said = html.unescape(view.status.value)
+    assert "La casilla “Su nombre” tiene 200 caracteres. Por favor, acórtela a 100 caracteres o menos." in said
+    view.chooser.value = "stay-put"
+    fill(view, parent_name="Ana", change="bajar la terapia", current_services="60 minutos")
+    assert view.make() is False and "Primero presente su queja de debido proceso" in html.unescape(view.status.value)
+    fill(view, filed_date=date(2027, 3, 12))
+    assert "es después de la fecha de esta carta (4 de marzo de 2027)" in html.unescape(
+        (view.make(), view.status.value)[1])
+
+
+def test_the_spanish_meeting_and_aides_sheets_are_in_spanish_and_keep_ticks_across_languages(folder, content, spanish):
+    from course_lib.publish.languages import english_sentences
+
+    english = tools.meeting_sheet(folder, mode="learn")
+    first = content.meeting_sheet["ot_questions"][0]
+    english.questions[first].value = True
+    assert english.make() is True
+    view = tools.meeting_sheet(folder, mode="learn", language="es")
+    assert view.questions[spanish.meeting_sheet["ot_questions"][0]].value is True  # the same question, in Spanish
+    assert view.make() is True
+    sheet = data_files(view.downloads.value)["iep-meeting-sheet.txt"].decode("utf-8-sig")
+    assert "Mi hoja para la reunión del IEP" in sheet and "1. ¿Qué mostró su evaluación" in sheet
+    assert "Mis preguntas para el terapeuta ocupacional" in sheet and english_sentences(sheet, "es") == []
+    for compose in (tools.compose_data_sheet, tools.compose_strategy_card, tools.compose_first_week):
+        doc = compose(spanish, {"student": "L. M.", "measure_prompt": True, "strategy": "agarrador para lápiz"})
+        said = to_text(doc)
+        assert doc.language == "es" and english_sentences(said, "es") == [], said
+    assert "Niveles de ayuda: S = lo hizo solo" in to_text(tools.compose_data_sheet(spanish, {"measure_prompt": True}))
+
+
+def test_the_spanish_tools_read_easily():
+    """Fernández-Huerta reading ease 70 or more for every letter, note, the help, the sheets and the pages
+    (the lessons' floor: docs/authoring.md)."""
+    textstat = pytest.importorskip("textstat")
+    data = yaml.safe_load((TOOLS / "tools.es.yaml").read_text(encoding="utf-8"))
+
+    def ease(texts):
+        text = re.sub(r"\([^()]*(CFR|U\.S\.C\.|AOTA|\d{4})[^()]*\)", "", " ".join(texts))
+        textstat.set_lang("es")
+        try:
+            return textstat.fernandez_huerta(re.sub(r"[#*]", "", re.sub(r"\{[a-z_]+\}", "Sam", text)))
+        finally:
+            textstat.set_lang("en_US")
+
+    figures = {f"{lid} letter": ease([p if isinstance(p, str) else p["text"] for p in spec["body"]])
+               for lid, spec in data["letters"].items()}
+    figures |= {f"{lid} note": ease(spec["note"] + spec.get("attach", {}).get("items", []))
+                for lid, spec in data["letters"].items()}
+    figures |= {"help": ease(data["help"]["paragraphs"]), "pages": ease(list(data["cells"].values())),
+                "meeting sheet": ease(data["meeting_sheet"]["ot_questions"] + data["meeting_sheet"]["good_to_know"]),
+                "aides' sheets": ease(data["data_sheet"]["rules"] + data["first_week"]["checklist"]
+                                      + data["strategy_card"]["stop_and_tell"])}
+    assert {name: round(e) for name, e in figures.items() if e < 70} == {}

@@ -235,6 +235,7 @@ class Table(Block):
     kind = "table"
     header: tuple[str, ...] = ()  # column names
     rows: tuple[tuple[Segments, ...], ...] = ()  # cells
+    weights: tuple[int, ...] = ()  # each column's share of the page's width in RTF (none: by its name)
 
     def text(self):
         cells = [list(self.header)] + [[plain(c) for c in row] for row in self.rows]
@@ -248,7 +249,8 @@ class Table(Block):
         return rows + [line, ""]
 
     def rtf(self):
-        weights = [3 if h.lower().startswith("note") else 2 if "try" in h.lower() else 1 for h in self.header]
+        weights = list(self.weights) or [3 if h.lower().startswith("note") else 2 if "try" in h.lower() else 1
+                                         for h in self.header]
         edges, x = [], 0
         for w in weights:
             x += _PAGE_WIDTH_TWIPS * w // sum(weights)
@@ -316,6 +318,22 @@ class ColumnStart(_PageLayout):
 
 class ColumnEnd(_PageLayout):
     kind = "column-end"
+    tag = "</div>"
+
+
+class LanguageStart(_PageLayout):
+    """The start of a part in another language than the document's (its first item: the code), such as
+    the English letter to send before the parent's copy in Spanish: screen readers and browsers read it
+    in its own language. Closed by ``language-end``."""
+
+    kind = "language-start"
+
+    def html(self, page):
+        return f'<div lang="{escape(plain(self.items[0]) if self.items else "")}">'
+
+
+class LanguageEnd(_PageLayout):
+    kind = "language-end"
     tag = "</div>"
 
 

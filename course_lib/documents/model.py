@@ -121,8 +121,9 @@ class Document:
         self.blocks.append(block(kind, tuple(literal(i) if isinstance(i, str) else i for i in items)))
         return self
 
-    def table(self, header: list[str], rows: list[list[Segments]]) -> Document:
+    def table(self, header: list[str], rows: list[list[Segments]], weights: list[int] | None = None) -> Document:
         from .blocks import Table
 
-        self.blocks.append(Table(header=tuple(header), rows=tuple(tuple(r) for r in rows)))
+        self.blocks.append(Table(header=tuple(header), rows=tuple(tuple(r) for r in rows),
+                                 weights=tuple(weights or ())))
         return self

@@ -18,6 +18,7 @@ and the learner's language is read from their answers file at grading (docs/desi
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -28,11 +29,21 @@ from .. import translation
 from ..content import dump, parse_lesson, read_raw, with_edition
 from ..files import atomic_write
 from ..i18n import DEFAULT
+from ..i18n import language as language_of
 from ..layout import ALT_TEXT_FILE, COURSE_FILE, COURSE_HOME, LESSON_FILE, CourseLayout, in_language
 from ..outline import Outline, course_languages, load_outline
-from ..tools.content import load_tools
+from ..tools.content import load_tools, translation_name
 from . import notebooks as nbs
-from .pages import COHORT_PLACES, SELF_PACED_PLACES, Places, ToolPage, navigation, tool_navigation, write_pages
+from .pages import (
+    COHORT_PLACES,
+    SELF_PACED_PLACES,
+    Places,
+    ToolPage,
+    navigation,
+    other_languages,
+    tool_navigation,
+    write_pages,
+)
 
 
 class Course:
@@ -116,28 +127,43 @@ def _copy_pictures(layout: CourseLayout, names: list[str], dest: Path, languages
         atomic_write(dest / alt_file, yaml.safe_dump({n: alt[n] for n in shown}, allow_unicode=True, width=100))
 
 
-def write_tools(layout: CourseLayout, pages_folder: Path, places: Places) -> list[ToolPage]:
-    # The tools are in English until their translation (tools.<language>.yaml) is written: see
-    # docs/authoring.md, "Another language".
-    """The tools (letters and sheets), with navigation, where ``places`` keeps them; returns their
-    pages, as the course home lists them."""
+def write_tools(layout: CourseLayout, pages_folder: Path, places: Places,
+                languages: tuple[str, ...] = (DEFAULT,)) -> dict[str, list[ToolPage]]:
+    """The tools (letters and sheets), with navigation, where ``places`` keeps them, each notebook in every
+    one of ``languages`` (``letters.es.ipynb``: the Markdown from ``tools.es.yaml``'s ``cells``, each tool
+    drawn in that language); returns their pages by language, as the course home lists them."""
     if not layout.tools.is_dir():
-        return []
+        return {code: [] for code in languages}
     dest = pages_folder / places.tools
     if places.tools and dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(layout.tools, dest, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("my-answers*", "*.ipynb", ".ipynb_checkpoints"))
-    summaries = load_tools(layout.tools).summaries()
-    pages = []
-    for path in sorted(layout.tools.glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        pages.append(ToolPage.of(nb, path.name, summaries))
-        nbs.self_contained(nb)
-        nbs.add_navigation(nb, tool_navigation(places))
-        nbs.mark_course_notebook(nb, **(nb.metadata.get("course") or {"page": f"tools/{path.stem}"}))
-        atomic_write(dest / path.name, nbformat.writes(nb) + "\n")
+    pages: dict[str, list[ToolPage]] = {}
+    for code in languages:
+        tools = load_tools(layout.tools, code)
+        cells = {} if code == DEFAULT else translation.load_translation(
+            layout.tools, code, translation_name(code)).get("cells") or {}
+        pages[code] = []
+        for path in sorted(layout.tools.glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            for cell in nb.cells:
+                if cell.cell_type == "markdown" and cell.get("id") in cells:
+                    cell.source = cells[cell["id"]]
+                elif cell.cell_type == "code" and code != DEFAULT:
+                    cell.source = _TOOL_CALL.sub(rf"tools.\1(language={code!r})", cell.source)
+            page = ToolPage.of(nb, in_language(path.name, code), tools.summaries())
+            pages[code].append(page)
+            nbs.self_contained(nb)
+            others = other_languages(path.name, code, languages)
+            nbs.add_navigation(nb, tool_navigation(places, language_of(code)) + (f" · {others}" if others else ""))
+            nbs.mark_course_notebook(nb, language=code, **(nb.metadata.get("course") or {"page": f"tools/{path.stem}"}))
+            nb.metadata["title"] = page.title
+            atomic_write(dest / in_language(path.name, code), nbformat.writes(nb) + "\n")
     return pages
+
+
+_TOOL_CALL = re.compile(r"\btools\.(\w+)\(\)")  # tools.letter_builder(): a tool drawn in the notebook's language
 
 
 # -- the steps ---------------------------------------------------------------------------------------
@@ -154,9 +180,9 @@ def write_nbgrader_source(layout: CourseLayout) -> str:
     home = layout.source / COURSE_HOME
     if home.exists():
         shutil.rmtree(home)
-    tools = write_tools(layout, home, COHORT_PLACES)
+    tools = write_tools(layout, home, COHORT_PLACES, course.languages)
     for code in course.languages:
-        write_pages(course.outlines[code], home, progress=False, tools=tools, places=COHORT_PLACES,
+        write_pages(course.outlines[code], home, progress=False, tools=tools[code], places=COHORT_PLACES,
                     languages=course.languages)
     return f"wrote nbgrader's source for {len(outline.lessons)} lessons and the course pages in {layout.source}"
 
@@ -203,11 +229,11 @@ def write_self_paced(layout: CourseLayout) -> str:
     shutil.copy2(layout.course_file, dest / COURSE_FILE)
     for code in course.languages[1:]:
         shutil.copy2(layout.notebooks / f"course.{code}.yaml", dest / f"course.{code}.yaml")
-    tools = write_tools(layout, dest, SELF_PACED_PLACES)
+    tools = write_tools(layout, dest, SELF_PACED_PLACES, course.languages)
     for stale in (*dest.glob("index.*.ipynb"), *dest.glob("glossary.*.ipynb"), *dest.glob("progress.*.ipynb")):
         stale.unlink()
     for code in course.languages:
-        write_pages(course.outlines[code], dest, progress=True, tools=tools, places=SELF_PACED_PLACES,
+        write_pages(course.outlines[code], dest, progress=True, tools=tools[code], places=SELF_PACED_PLACES,
                     languages=course.languages)
     return f"wrote the self-paced edition ({len(outline.lessons)} lessons, in {', '.join(course.languages)}) in {dest}"
 

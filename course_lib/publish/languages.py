@@ -79,7 +79,7 @@ def parity_problems(layout: CourseLayout) -> list[str]:
                 continue
             problems += _file_problems(lambda lid=lid, code=code, path=path: _lesson_parity(layout, lid, code, path))
             problems += _file_problems(lambda lid=lid, code=code: _picture_parity(layout, lid, code))
-    # TOOLS_PARITY
+    problems += _file_problems(lambda: _tools_parity(layout, languages))
     return problems
 
 
@@ -112,19 +112,13 @@ def _picture_parity(layout: CourseLayout, lid: str, code: str) -> list[str]:
 
 
 def _tools_parity(layout: CourseLayout, languages: tuple[str, ...]) -> list[str]:
-    """The tools (letters and sheets) in each language the course is offered in: their words in
-    ``tools.<language>.yaml``, whole, over the same structure (:func:`course_lib.tools.content.load_tools`)."""
+    """The tools (letters and sheets) in each language the course is offered in: their words and their
+    notebooks' Markdown in ``tools.<language>.yaml``, whole, over the same structure."""
     if not (layout.tools / "tools.yaml").is_file():
         return []
-    from ..tools.content import ToolsError, load_tools
+    from ..tools.content import translation_problems
 
-    problems = []
-    for code in languages[1:]:
-        try:
-            load_tools(layout.tools, code)
-        except ToolsError as exc:
-            problems.append(f"tools: {exc}")
-    return problems
+    return [f"tools: {problem}" for code in languages[1:] for problem in translation_problems(layout.tools, code)]
 
 
 def _lesson_parity(layout: CourseLayout, lid: str, code: str, path: Path) -> list[str]:

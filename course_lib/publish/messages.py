@@ -41,7 +41,6 @@ NOT_LEARNER_FACING = {
     "hub/command.py": "what `course hub` tells the person who runs it",
     "hub/settings.py": "the hub's settings file and its problems, for the person who runs it",
     "hub/instructor.py": "the instructor's page (the instructor's commands are in English, as instructor/ is)",
-    "tools/": "the letters and sheets: translated in a later step of issue 20, with issue 21's new fields",
 }
 LEARNER_FACING_AFTER_ALL = ("publish/pages.py", "publish/notebooks.py", "instructor/preprocessors.py")
 

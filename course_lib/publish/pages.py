@@ -118,11 +118,11 @@ def home_cells(outline: Outline, progress: bool, tools: list[ToolPage],
         lines.append("\n".join(items))
     if tools:
         intro = t._("Letters and sheets you fill in, then print or download:")
-        if t.code != ENGLISH.code:  # the tools speak English until they are translated (see docs/authoring.md)
-            intro += " " + t._("(these are in English for now)")
-        lines.append(f"## {t._('Tools to take away')}\n\n{intro}\n\n" + "\n".join(
-            page.line(places.tools) if t.code == ENGLISH.code else f'<span lang="en">{page.line(places.tools)}</span>'
-            for page in tools))
+        if t.code != ENGLISH.code:
+            intro += " " + t._("the letters to send are in English, each with the same letter in {language} for you.",
+                               language=t.name_in(t.code))
+        lines.append(f"## {t._('Tools to take away')}\n\n{intro}\n\n" + "\n".join(page.line(places.tools)
+                                                                                 for page in tools))
     lines.append(f"## {t._('About this course')}\n\n" + t._(ABOUT))
     return lines
 
@@ -199,7 +199,7 @@ def write_pages(outline: Outline, dest: Path, progress: bool, tools: list[ToolPa
         nb.cells = cells
         self_contained(nb)
         # a course page: the learner's JupyterLab runs it
-        mark_course_notebook(nb, language=t.code, page=Path(in_language(name, t.code)).stem)
+        mark_course_notebook(nb, language=t.code, page=Path(name).stem)  # the page (its language is said apart)
         atomic_write(dest / in_language(name, t.code), nbformat.writes(nb) + "\n")
         written.append(dest / in_language(name, t.code))
     return written

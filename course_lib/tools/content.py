@@ -3,6 +3,12 @@
 The texts live in YAML so that someone who does not program can correct a letter. Loading
 checks the file's shape and every ``{field}`` a paragraph names, so a typo is caught by the
 author (``ToolsError``) and never reaches a parent as a half-filled letter.
+
+In another language the words are those of ``tools.<language>.yaml``, over the same structure
+(boxes, their kinds and limits, which letter asks for what, the rules cited), as a lesson's
+translation is (:mod:`course_lib.translation`); its ``cells`` hold the tool notebooks' Markdown, by
+cell id, from which the build writes ``letters.es.ipynb`` and the others. What a person types is
+refused, when it cannot be used, with a :class:`~course_lib.i18n.Message`, said in the page's language.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from ..render import number
+from ..i18n import ENGLISH, N_, Language, Message
+from ..i18n import language as language_of
 
 TOOLS_FILE = "tools.yaml"
 KINDS = ("line", "long", "tick", "date")  # a date box is a date picker: a date, never words like "at the meeting"
@@ -35,7 +42,12 @@ class ToolsError(ValueError):
 
 
 class EntryError(ValueError):
-    """Something typed cannot be used; ``str(err)`` is a friendly message for the parent or aide."""
+    """Something typed cannot be used; its :attr:`message` is a friendly :class:`~course_lib.i18n.Message` for the
+    parent or aide (``str(err)``: in English), said in the page's language."""
+
+    def __init__(self, message: Message):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -97,13 +109,22 @@ class Tools:
     data_sheet: dict
     strategy_card: dict
     first_week: dict
+    letter_words: dict  # a letter's own words around what is typed: "Re:", "Dear {name},", "Sincerely,"
+    in_my_language: dict  # the sentence a translated form may add to a letter: notices and meetings in the language
+    language: str = ENGLISH.code  # the language of these words
+
+    @property
+    def t(self) -> Language:
+        return language_of(self.language)
 
     def summaries(self) -> dict[str, str]:
         """What each tool makes, in a few words, by the name of the call that draws it
         (``tools.letter_builder()``): the course home and the README list the tools from here, so a
         new letter is counted and named everywhere at once."""
         letters = [t[:1].lower() + t[1:] for t in (letter.title for letter in self.letters.values())]
-        return {"letter_builder": f"{number(len(letters))} letters to the school ({'; '.join(letters)})",
+        t = self.t
+        return {"letter_builder": t._("{count} letters to the school ({letters})", count=t.count(len(letters)),
+                                      letters="; ".join(letters)),
                 "meeting_sheet": self.meeting_sheet["title"], "data_sheet": self.data_sheet["title"],
                 "strategy_card": self.strategy_card["title"], "first_week_checklist": self.first_week["title"]}
 
@@ -116,9 +137,27 @@ def template_names(text: str) -> list[str]:
         raise ToolsError(f"a stray curly bracket in {text[:60]!r}: {exc}") from None
 
 
-# What tools.yaml holds besides words: a translation (tools.<language>.yaml) never holds these.
-TOOLS_STRUCTURE = frozenset({"kind", "max", "required", "lines", "default", "if", "unless", "field", "lesson",
-                             "answer"})
+# What tools.yaml holds besides words: a translation (tools.<language>.yaml) never holds these. A dotted entry is a
+# place (translation.is_structure): "fields" at the top holds the boxes' labels, in a letter or sheet it lists boxes.
+TOOLS_STRUCTURE = frozenset({"kind", "max", "required", "lines", "default", "past", "continues", "if", "unless",
+                             "field", "from_lesson", "lesson", "answer", "cites", "address", "contacts", "covers",
+                             "most_questions", "notes_lines", "tries", "row_choices", "rows", "letters.*.fields",
+                             "meeting_sheet.fields", "data_sheet.fields", "strategy_card.fields"})
+
+
+def translation_name(language: str) -> str:
+    return f"tools.{language}.yaml"
+
+
+def _read(folder: Path) -> dict:
+    path = folder / TOOLS_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ToolsError(f"{path} could not be read: {exc}") from None
+    if not isinstance(data, dict):
+        raise ToolsError(f"{path} is not a mapping")
+    return data
 
 
 def load_tools(folder: str | Path | None = None, language: str | None = None) -> Tools:
@@ -127,20 +166,15 @@ def load_tools(folder: str | Path | None = None, language: str | None = None) ->
     letter is the same letter made from the tools in each language (the English one to send)."""
     folder = Path(folder) if folder is not None else Path.cwd()
     path = folder / TOOLS_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ToolsError(f"{path} could not be read: {exc}") from None
-    if not isinstance(data, dict):
-        raise ToolsError(f"{path} is not a mapping")
-    if language and language != "en":
+    data = _read(folder)
+    if language and language != ENGLISH.code:
         from ..reader import LessonError
         from ..translation import load_translation, translate
 
-        name = f"tools.{language}.yaml"
+        name = translation_name(language)
         try:
-            data, _cells = translate(data, {}, load_translation(folder, language, name), str(folder / name),
-                                     structure=TOOLS_STRUCTURE)
+            words = {k: v for k, v in load_translation(folder, language, name).items() if k != "cells"}  # the build's
+            data, _cells = translate(data, {}, words, str(folder / name), structure=TOOLS_STRUCTURE)
         except LessonError as exc:
             raise ToolsError(str(exc)) from None
     try:
@@ -149,11 +183,48 @@ def load_tools(folder: str | Path | None = None, language: str | None = None) ->
         tools = Tools(fields=fields, letters=letters, help_title=data["help"]["title"],
                       help=tuple(data["help"]["paragraphs"]), letter_closing=tuple(data["letter_closing"]),
                       meeting_sheet=data["meeting_sheet"], data_sheet=data["data_sheet"],
-                      strategy_card=data["strategy_card"], first_week=data["first_week"])
+                      strategy_card=data["strategy_card"], first_week=data["first_week"],
+                      letter_words=data["letter_words"], in_my_language=data["in_my_language"],
+                      language=language or ENGLISH.code)
     except (KeyError, TypeError, AttributeError) as exc:
         raise ToolsError(f"{path}: a part is missing or of the wrong kind ({exc!r})") from None
     _check_names(tools)
     return tools
+
+
+def notebook_cells(folder: Path) -> dict[str, str]:
+    """The Markdown cells of the tools' notebooks in ``folder`` (English, ``letters.ipynb``...), by cell
+    id: the prose a translation's ``cells`` replaces. Ids are unique across the notebooks."""
+    from ..translation import notebook_cells as cells_of
+
+    cells: dict[str, str] = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        if "." in path.stem:
+            continue  # a notebook in another language (letters.es.ipynb), made by the build
+        for cell_id, text in cells_of(path).items():
+            if cell_id in cells:
+                raise ToolsError(f"{path.name}: cell id {cell_id!r} is also in another tools notebook: give it "
+                                 "an id of its own (a translation names cells by id)")
+            cells[cell_id] = text
+    return cells
+
+
+def translation_problems(folder: str | Path, language: str) -> list[str]:
+    """Whatever keeps ``tools.<language>.yaml`` from being a whole translation of the tools: their words
+    and the notebooks' Markdown cells (what ``course check`` says)."""
+    from ..reader import LessonError
+    from ..translation import load_translation, problems
+
+    folder = Path(folder)
+    name = translation_name(language)
+    try:
+        found = problems(_read(folder), notebook_cells(folder), load_translation(folder, language, name),
+                         f"tools/{name}", TOOLS_STRUCTURE)
+        if not found:
+            load_tools(folder, language)
+    except (LessonError, ToolsError) as exc:
+        return [str(exc)]
+    return found
 
 
 def _field(fid: str, spec: dict) -> Field:
@@ -212,23 +283,26 @@ def clean(f: Field, raw: object) -> str | bool:
     """
     if f.kind == "tick":
         if not isinstance(raw, bool):
-            raise EntryError(f"The tick box “{f.label}” could not be read. Please tick it again.")
+            raise EntryError(Message.of(N_("The tick box “{label}” could not be read. Please tick it again."),
+                                        label=f.label))
         return raw
     if f.kind == "date":
         return _clean_date(f, raw)
     if raw is None:
         return ""
     if not isinstance(raw, str):
-        raise EntryError(f"The box “{f.label}” could not be read. Please type it again.")
+        raise EntryError(Message.of(N_("The box “{label}” could not be read. Please type it again."), label=f.label))
     text = unicodedata.normalize("NFC", _UNSAFE.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")))
     text = text.replace("\t", " ")
     text = "\n".join(line.strip() for line in text.split("\n")).strip() if f.kind == "long" else " ".join(text.split())
     if len(text) > f.max:
-        raise EntryError(f"The box “{f.label}” has {len(text):,} characters. Please shorten it to "
-                         f"{f.max:,} characters or fewer.")
+        raise EntryError(Message.of(N_("The box “{label}” has {length} characters. Please shorten it to {most} "
+                                       "characters or fewer."), label=f.label, length=f"{len(text):,}",
+                                    most=f"{f.max:,}"))
     if f.lines and text.count("\n") + 1 > f.lines:
-        raise EntryError(f"The box “{f.label}” has {text.count(chr(10)) + 1} lines. Please keep it to "
-                         f"{f.lines} lines or fewer, so that it fits on the page.")
+        raise EntryError(Message.of(N_("The box “{label}” has {n} lines. Please keep it to {most} lines or fewer, so "
+                                       "that it fits on the page."), label=f.label, n=text.count("\n") + 1,
+                                    most=f.lines))
     return text
 
 
@@ -243,34 +317,37 @@ def _clean_date(f: Field, raw: object) -> str:
         with contextlib.suppress(ValueError):
             raw = date.fromisoformat(raw.strip())
     if not isinstance(raw, date):
-        raise EntryError(f"The date “{f.label}” could not be read. Please choose it again.")
+        raise EntryError(Message.of(N_("The date “{label}” could not be read. Please choose it again."),
+                                    label=f.label))
     if not 1900 <= raw.year <= 2100:
-        raise EntryError(f"Please check the year in “{f.label}”: {raw.year} cannot be right.")
+        raise EntryError(Message.of(N_("Please check the year in “{label}”: {year} cannot be right."), label=f.label,
+                                    year=raw.year))
     return raw.isoformat()
 
 
-def format_date(value: object) -> str:
-    """A date box's value as a letter writes it ("November 12, 2026"); anything else as it is."""
+def format_date(value: object, t: Language = ENGLISH) -> str:
+    """A date box's value as a letter writes it ("November 12, 2026"; "12 de noviembre de 2026"); anything
+    else as it is."""
     try:
         day = date.fromisoformat(value) if isinstance(value, str) else value
     except ValueError:
         return str(value)
     if isinstance(day, date):
-        return f"{day:%B} {day.day}, {day.year}"
+        return t.date(day)
     return "" if value is None else str(value)
 
 
-def clean_all(fields: list[Field], raw: dict) -> tuple[dict, list[str]]:
+def clean_all(fields: list[Field], raw: dict) -> tuple[dict, list[Message]]:
     """Clean every box; returns the values and a friendly message per box that was refused."""
     values, problems = {}, []
     for f in fields:
         try:
             values[f.id] = clean(f, raw.get(f.id, False if f.kind == "tick" else None if f.kind == "date" else ""))
         except EntryError as exc:
-            problems.append(str(exc))
+            problems.append(exc.message)
     missing = [f.label for f in fields if f.required and f.id in values and not values[f.id]]
     if missing:
-        problems.append("Please fill in: " + ", ".join(missing) + ".")
+        problems.append(Message.of(N_("Please fill in: {boxes}."), boxes=", ".join(missing)))
     return values, problems
 
 

@@ -21,6 +21,7 @@ from IPython.display import display
 
 from .. import render, views
 from ..documents import DOC_CSS, LINK_CSS, PRINT_ONLY_DOCS_CSS, Document, download_links, to_html
+from ..i18n import N_, Language, Message
 from ..modes import Mode
 from ..store import ANSWERS_FILE, ResponseStore, entry_key
 from .content import EntryError, Field, Tools, clean, clean_all
@@ -54,8 +55,8 @@ def style_html() -> str:
     return f"<style>{FORM_CSS}{LINK_CSS}{DOC_CSS}{PRINT_ONLY_DOCS_CSS}</style>"
 
 
-def open_store(folder: Path, mode: Mode) -> ResponseStore:
-    return mode.answers(folder / ANSWERS_FILE, STORE_ID)
+def open_store(folder: Path, mode: Mode, language: str | None = None) -> ResponseStore:
+    return mode.answers(folder / ANSWERS_FILE, STORE_ID, language)
 
 
 FIELD_LAYOUT = w.Layout(width="100%", max_width="40rem")
@@ -101,20 +102,21 @@ class ToolView:
     (``extra_values``) and how to make the document (``compose``)."""
 
     section = "tools"  # its entries are kept under "<section>/entries"
-    what = "your page"  # "Download your letter"
+    what = N_("your page")  # "Download your letter" (messages, said in the tools' language)
     printed = ""  # what Ctrl+P prints, said in a sentence, if more than ``what``
-    make_label = "Make my page"
+    make_label = N_("Make my page")
     unsaved = ("date",)  # boxes never restored (a letter is dated the day it is made)
 
     def __init__(self, tools: Tools, store: ResponseStore, mode: Mode):
         self.tools, self.store, self.mode = tools, store, mode
+        self.t: Language = tools.t
         self.key = entry_key(self.section, "entries")
         self.status = views.html()
         self.preview = views.html(layout=views.PLAIN)
         self.downloads = views.html()
         self.boxes: dict[str, w.Widget] = {}
         self.made = False
-        self.make_button = views.button(self.make_label, "primary")
+        self.make_button = views.button(self.t._(self.make_label), "primary")
         self.make_button.on_click(lambda _b: self.make())
 
     # -- for subclasses --------------------------------------------------------------------
@@ -131,31 +133,38 @@ class ToolView:
     def restore_extra(self, saved: dict) -> None:
         """Show saved values of widgets other than the boxes."""
 
-    def problems(self, values: dict) -> list[str]:
+    def problems(self, values: dict) -> list[Message]:
         """What is wrong with the cleaned ``values`` taken together (a date after the letter's own)."""
         return []
 
     # -- shared ----------------------------------------------------------------------------
+    def field_of(self, fid: str) -> Field | None:
+        """The box ``fid`` (a view may add boxes of its own)."""
+        return self.tools.fields.get(fid)
+
     def box(self, fid: str) -> w.Widget:
         if fid not in self.boxes:
-            self.boxes[fid] = field_widget(self.tools.fields[fid])
+            self.boxes[fid] = field_widget(self.field_of(fid))
             self.boxes[fid].observe(self._changed, names="value")
         return self.boxes[fid]
 
     def intro_html(self) -> str:
-        html = style_html() + render.message("info", self.mode.tool_intro(self.what, self.make_label, ANSWERS_FILE))
+        t = self.t
+        html = style_html() + render.message("info", self.mode.tool_intro(t._(self.what), t._(self.make_label),
+                                                                          ANSWERS_FILE, t), t=t)
         if self.store.problem:
-            html += render.message("warn", self.store.problem)
+            html += render.message("warn", t.message(self.store.problem), t=t)
         return html
 
     def print_help(self) -> str:
+        t = self.t
         if self.mode.web_page:
-            how = ("To print, press Ctrl+P (on a Mac, Command+P), or choose Print in your browser's menu. "
-                   f"{self.printed or f'Only {self.what} is printed.'} On a phone, use your browser's menu or Share "
-                   "button, then Print.")
+            printed = t._(self.printed) if self.printed else t._("Only {what} is printed.", what=t._(self.what))
+            how = t._("To print, press Ctrl+P (on a Mac, Command+P), or choose Print in your browser's menu. {printed} "
+                      "On a phone, use your browser's menu or Share button, then Print.", printed=printed)
         else:
-            how = ("To print, download the printable page (.html) below, open it, and print it from your browser. "
-                   "(JupyterLab's own Print command prints the whole notebook, not just this.)")
+            how = t._("To print, download the printable page (.html) below, open it, and print it from your browser. "
+                      "(JupyterLab's own Print command prints the whole notebook, not just this.)")
         return f"<p style='margin:0.4em 0;max-width:44rem'>{render.md_inline(how)}</p>"
 
     def widget_parts(self) -> list[w.Widget]:
@@ -179,16 +188,18 @@ class ToolView:
             self._refuse(problems)
             return False
         doc = self.compose(values)
+        t = self.t
         self.preview.value = to_html(doc)
-        self.downloads.value = self.print_help() + download_links(doc, self.what)
+        self.downloads.value = self.print_help() + download_links(doc, t._(self.what), t)
         self.made = True
         self._save(values)
-        self.status.value = render.message("saved" if self.store.writable else "info", self.mode.tool_made(self.what))
+        self.status.value = render.message("saved" if self.store.writable else "info",
+                                           self.mode.tool_made(t._(self.what), t), t=t)
         return True
 
-    def _refuse(self, problems: list[str]) -> None:
+    def _refuse(self, problems: list[Message]) -> None:
         self.status.value = render.box("warn", "<ul style='margin:0 0 0 1.2em;padding:0'>" + "".join(
-            f"<li>{escape(p)}</li>" for p in problems) + "</ul>")
+            f"<li>{escape(self.t.message(p))}</li>" for p in problems) + "</ul>", t=self.t)
         self._clear()
 
     def _save(self, values: dict) -> None:
@@ -207,9 +218,9 @@ class ToolView:
             return
         dropped = False
         for fid, value in saved.items():
-            if fid in self.tools.fields and fid not in self.unsaved:
+            field = self.field_of(fid)
+            if field is not None and fid not in self.unsaved:
                 try:
-                    field = self.tools.fields[fid]
                     self.box(fid).value = shown(field, clean(field, value))
                 except EntryError:
                     dropped = True
@@ -218,17 +229,20 @@ class ToolView:
         except (TypeError, ValueError, KeyError):
             dropped = True
         self.made = False
-        self.status.value = render.message(
-            "warn" if dropped else "info",
-            "Your entries from last time are shown." + (" Some could not be read and were left out." if dropped
-                                                        else "") + f" Press “{self.make_label}” to see the page.")
+        t = self.t
+        said = [t._("Your entries from last time are shown.")]
+        if dropped:
+            said.append(t._("Some could not be read and were left out."))
+        said.append(t._("Press “{button}” to see the page.", button=t._(self.make_label)))
+        self.status.value = render.message("warn" if dropped else "info", " ".join(said), t=t)
 
     def _changed(self, _change=None) -> None:
         if self.made:
             self._clear()
+            t = self.t
             self.status.value = render.message(
-                "info", f"You changed something. Press “{self.make_label}” again to update {self.what} and the "
-                        "downloads.")
+                "info", t._("You changed something. Press “{button}” again to update {what} and the downloads.",
+                            button=t._(self.make_label), what=t._(self.what)), t=t)
 
     def _clear(self) -> None:
         self.made = False
