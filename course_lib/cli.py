@@ -109,7 +109,7 @@ def _check(args) -> int:
 def _report(args) -> int:
     from .outline import course_languages, load_outline
     from .publish.citations import readability
-    from .publish.languages import MIN_EASE, ease_by_lesson
+    from .publish.languages import MIN_EASE, ease_by_lesson, tools_ease
 
     layout = find_course(args.root)
     outline = load_outline(layout.notebooks)
@@ -123,6 +123,10 @@ def _report(args) -> int:
         print(f"{lid:32} {r['grade']:8.1f} {r['ease']:5.0f} {r['words']:6d} {len(lesson.self_checks):6d} "
               f"{len(lesson.questions):6d} {steps:5d}"
               + "".join(f" {ease[c][lid]:6.0f}" if lid in ease[c] else f" {'':>6}" for c in others))
+    for code in others:
+        if (figure := tools_ease(layout, code)) is not None:
+            print(f"{'tools (letters, sheets, pages)':32} {'':>8} {'':>5} {'':>6} {'':>6} {'':>6} {'':>5}"
+                  + "".join(f" {figure:6.0f}" if c == code else f" {'':>6}" for c in others))
     if others:
         print("FH: Fernández-Huerta reading ease of the lesson in that language (" + ", ".join(
             f"{c}: {MIN_EASE[c]:.0f} or more" for c in others) + ", checked by course check)")

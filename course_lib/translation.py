@@ -243,7 +243,8 @@ def _nested(texts: dict[Path_, str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m course_lib.translation check|skeleton <lesson folder> <lang>``: for translators."""
+    """``python -m course_lib.translation check|skeleton <lesson folder> <lang>``: for translators (the
+    tools folder, ``notebooks/tools``, too: its ``tools.<lang>.yaml``)."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
@@ -251,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m course_lib.translation check|skeleton <lesson folder> <lang>")
         return 2
     verb, folder, lang = args[0], Path(args[1]), args[2]
+    if (folder / "tools.yaml").is_file():
+        return _tools_main(verb, folder, lang)
     raw = yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8"))
     nb = folder / f"{folder.name}.ipynb"
     cells = notebook_cells(nb) if nb.is_file() else {}
@@ -268,6 +271,24 @@ def main(argv: list[str] | None = None) -> int:
     except LessonError as exc:
         found = [str(exc)]
     print("\n".join(found) or f"{folder.name} ({lang}): every text translated, citations and links kept")
+    return 1 if found else 0
+
+
+def _tools_main(verb: str, folder: Path, lang: str) -> int:
+    from .tools.content import TOOLS_STRUCTURE, notebook_cells, translation_name, translation_problems
+
+    target = folder / translation_name(lang)
+    if verb == "skeleton":
+        if target.exists():
+            print(f"{target} exists; not overwritten")
+            return 1
+        raw = yaml.safe_load((folder / "tools.yaml").read_text(encoding="utf-8"))
+        target.write_text(yaml.safe_dump(_nested(english_texts(raw, notebook_cells(folder), TOOLS_STRUCTURE)),
+                                         sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+        print(f"wrote {target}: replace each English text with its translation")
+        return 0
+    found = translation_problems(folder, lang)
+    print("\n".join(found) or f"tools ({lang}): every text translated, citations and links kept")
     return 1 if found else 0
 
 

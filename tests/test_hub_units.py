@@ -129,6 +129,10 @@ def test_the_hub_configuration_keeps_its_state_caps_servers_culls_idle_ones_and_
     assert c.JupyterHub.active_server_limit == 7 and c.Spawner.mem_limit == "1G"
     assert c.Authenticator.allowed_users == {"teacher", "helper", "ana", "ben", "fay"}
     assert c.JupyterHub.load_groups["nbgrader-spring"] == {"users": ["fay"]}
+    said = c.JupyterHub.template_vars  # before anyone knows a learner's language: in every language
+    assert '<p lang="en">Log in with the name' in said["announcement_login"]
+    assert '<p lang="es">Entre con el nombre que le dio su instructor' in said["announcement_login"]
+    assert "El curso está lleno en este momento" in said["course_full"] and "The course is full" in said["course_full"]
     assert c.JupyterHub.load_groups["formgrade-spring"] == {"users": ["helper", "teacher"]}
     services = {s["name"]: s for s in c.JupyterHub.services}
     assert set(services) == {"ot", "spring", "course-view", "idle-culler"}
@@ -140,3 +144,39 @@ def test_the_hub_configuration_keeps_its_state_caps_servers_culls_idle_ones_and_
     roles = {r["name"]: r for r in c.JupyterHub.load_roles}
     assert roles["formgrade-spring"]["scopes"] == ["access:services!service=spring"]
     assert not any(s.startswith("access:servers") for s in roles["instructor"]["scopes"])  # not learners' servers
+
+
+def test_the_hubs_pages_before_a_learners_own_say_their_words_in_every_language():
+    from course_lib.hub.auth import refused
+    from course_lib.hub.learner import waiting_page
+
+    page = waiting_page()
+    assert '<h1 lang="en">Your course is on its way</h1>' in page
+    assert '<h1 lang="es">Su curso está en camino</h1>' in page
+    assert "<title>Your course is on its way · Su curso está en camino</title>" in page
+    assert refused().startswith("That name is not on the class list") and "Ese nombre no está en la lista" in refused()
+
+
+def test_a_learner_on_the_hub_who_chose_spanish_gets_the_spanish_home_and_jupyterlab_in_spanish(tmp_path, monkeypatch):
+    """The course pages of a cohort are in 00-course-home/ of the learner's folder: opening the Spanish home
+    there keeps the choice in the learner's folder, and their server opens it, JupyterLab's menus in Spanish."""
+    import json
+
+    from course_lib import preference
+    from course_lib.hub.learner import home_page, server_command
+    from course_lib.layout import COURSE_HOME
+
+    root = tmp_path / "learner"
+    assert home_page(root) is None  # the course has not arrived: the page that waits for it
+    home = root / COURSE_HOME
+    home.mkdir(parents=True)
+    (root / preference.STATE).mkdir()
+    for name in ("index.ipynb", "index.es.ipynb"):
+        (home / name).write_text("{}")
+    assert home_page(root) == f"{COURSE_HOME}/index.ipynb"
+    preference.remember("es", home)  # the Spanish home's first cell, in the learner's folder on the hub
+    assert preference.remembered(root) == "es" and home_page(root) == f"{COURSE_HOME}/index.es.ipynb"
+    setting = root / preference.STATE / preference.LAB_LANGUAGE
+    assert json.loads(setting.read_text(encoding="utf-8"))["locale"] == "es_ES"
+    server_command(root, {"PATH": "/usr/bin"})  # a new server for the learner keeps it
+    assert json.loads(setting.read_text(encoding="utf-8"))["locale"] == "es_ES"

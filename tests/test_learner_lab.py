@@ -668,6 +668,41 @@ def test_a_learner_who_wants_the_full_jupyterlab_can_turn_it_on_and_back(learner
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+def test_a_learner_who_chooses_spanish_gets_spanish_pages_and_jupyterlab_in_spanish(learner_lab, page):
+    """Issue 20: the link at the top of the course home chooses the language; the Spanish home keeps the
+    choice and sets JupyterLab's own language, so its menus are in Spanish from the next load, and a course
+    page's own words (Ctrl+S) are in the page's language."""
+    from course_lib import preference
+
+    setting = learner_lab.workspace / preference.STATE / preference.LAB_LANGUAGE
+    try:
+        _open_home(page, learner_lab.url)
+        page.locator(OPEN).get_by_role("link", name="Español").first.click()
+        expect(page.locator(OPEN).get_by_role("heading", name="Herramientas para llevar")).to_be_visible(
+            timeout=60_000)
+        deadline = time.monotonic() + 90
+        while preference.remembered(learner_lab.workspace) != "es" and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert json.loads(setting.read_text(encoding="utf-8"))["locale"] == "es_ES"
+        page.goto(_lesson_url(learner_lab, LESSON).replace(f"{LESSON}.ipynb", f"{LESSON}.es.ipynb"))
+        _wait_until_ready(page)
+        expect(page.get_by_role("menuitem", name="Archivo", exact=True)).to_be_visible()  # JupyterLab's own menus
+        view = page.locator(OPEN)
+        expect(view.get_by_role("button", name="Guardar mi respuesta").first).to_be_visible()
+        view.get_by_role("heading", name="Puntos clave").click()
+        page.keyboard.press("Control+s")
+        expect(view.locator(".course-notice")).to_contain_text("Aquí no hay nada que guardar")
+        page.get_by_role("menuitem", name="Ver", exact=True).click()
+        expect(page.get_by_role("menuitem", name="Mostrar JupyterLab completo (todos los menús y herramientas)")) \
+            .to_be_visible()
+        page.keyboard.press("Escape")
+    finally:  # the other tests use the course in English
+        preference.remember("en", learner_lab.workspace)
+    assert json.loads(setting.read_text(encoding="utf-8"))["locale"] == "en"
+
+
+@pytest.mark.slow
 def test_starting_again_after_lessons_were_opened_and_saved_leaves_no_new_copies(learner_lab):
     opened = learner_lab.workspace / LESSON / f"{LESSON}.ipynb"
     nb = json.loads(opened.read_text())
@@ -733,10 +768,11 @@ def learner_config(tmp_path, monkeypatch):
     """A learner's Jupyter settings folder whose page config names one course notebook."""
     config = tmp_path / "config"
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(config))
-    lab.write_page_config(config, ["01/01.ipynb"])
+    lab.write_page_config(config, ["01/01.ipynb", "01/01.es.ipynb"])
     root = tmp_path / "ws"
     (root / "01").mkdir(parents=True)
-    for name, metadata in (("01/01.ipynb", {"course": {"lesson": "01"}}), ("mine.ipynb", {})):
+    for name, metadata in (("01/01.ipynb", {"course": {"lesson": "01"}}), ("mine.ipynb", {}),
+                           ("01/01.es.ipynb", {"course": {"lesson": "01", "language": "es"}})):
         (root / name).write_text(json.dumps({"cells": [], "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}))
     return root
 
@@ -761,6 +797,9 @@ def test_the_server_never_writes_or_renames_a_course_page_but_saves_the_learners
             with pytest.raises(HTTPError) as refused:
                 await call
             assert refused.value.status_code == 403 and "page of the course" in refused.value.log_message
+        with pytest.raises(HTTPError) as refused:  # said in the page's language
+            await manager.save(model, "01/01.es.ipynb")
+        assert "Esta es una página del curso, así que no se guarda" in refused.value.log_message
         await manager.save({**model, "content": {**model["content"], "metadata": {"mine": 1}}}, "mine.ipynb")
         await manager.save(model, "01/copy-of-mine.ipynb")  # Save As: a copy is the learner's to change
 

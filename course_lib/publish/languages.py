@@ -11,8 +11,8 @@
   parentheses or quotes is left out (the English term beside the Spanish one, a document's title),
   and so is what is marked ``lang="en"``. A word list is deterministic and needs no model; a language
   detector misreads short sentences full of names and acronyms ("IEP", "OT", "Jordan").
-* **Easy reading** (``course check``): each lesson's prose in Spanish at Fernández-Huerta reading
-  ease 70 or more (``textstat``, the test extra), the figure printed per lesson by ``course report``.
+* **Easy reading** (``course check``): each lesson's prose in Spanish, and the tools', at Fernández-Huerta
+  reading ease 70 or more (``textstat``, the test extra), the figures printed by ``course report``.
 """
 
 from __future__ import annotations
@@ -225,6 +225,21 @@ def ease_by_lesson(layout: CourseLayout, code: str) -> dict[str, float]:
             if translation.translation_file(layout.lesson(lid), code).is_file()}
 
 
+def tools_ease(layout: CourseLayout, code: str) -> float | None:
+    """Fernández-Huerta reading ease of the tools' prose in ``code`` (the letters, their notes, the help, the
+    sheets and the tool pages; not the boxes' labels), or ``None`` without a translation of the tools."""
+    import re
+
+    from .citations import plain_prose
+
+    path = layout.tools / f"tools.{code}.yaml"
+    if not path.is_file():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    words = {k: v for k, v in data.items() if k not in ("cells", "fields", "letter_words", "in_my_language")}
+    return reading_ease(re.sub(r"\{\w+\}", "Sam", plain_prose(list((data.get("cells") or {}).values()), words)), code)
+
+
 def ease_problems(layout: CourseLayout) -> list[str]:
     """Translated lessons that read harder than the language's floor; nothing where ``textstat`` is not
     installed (``course check`` says so)."""
@@ -238,6 +253,7 @@ def ease_problems(layout: CourseLayout) -> list[str]:
             return []
         except LessonError:
             continue  # reported by the parity check
+        figures["tools"] = tools_ease(layout, code) or MIN_EASE[code]
         problems += [f"{lid}: its {code!r} prose reads at Fernández-Huerta ease {ease:.0f}, below "
                      f"{MIN_EASE[code]:.0f}: use shorter sentences and shorter words" for lid, ease in figures.items()
                      if ease < MIN_EASE[code]]
