@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 from conftest import FIXTURES, ROOT
 
 import course_lib
@@ -86,6 +87,14 @@ questions:
       - {id: b, text: A school trip, feedback: A trip is not a service in the IEP.}
     why: OT is on the list of related services (34 CFR 300.34(a)).
 """, 1))
+    for path in layout.lesson(lid).glob("lesson.*.yaml"):  # the lesson in Spanish: the new question's words
+        translation = yaml.safe_load(path.read_text(encoding="utf-8"))
+        translation["questions"]["new-one"] = {
+            "prompt": "¿Cuál de estos es un servicio relacionado según la ley IDEA?",
+            "options": {"a": {"text": "Terapia ocupacional"},
+                        "b": {"text": "Una excursión escolar", "feedback": "Una excursión no es un servicio del IEP."}},
+            "why": "La terapia ocupacional está en la lista de servicios relacionados (34 CFR 300.34(a))."}
+        path.write_text(yaml.safe_dump(translation, allow_unicode=True, sort_keys=False), encoding="utf-8")
     nb = nbformat.read(layout.lesson_notebook(lid), as_version=4)
     index = next(i for i, c in enumerate(nb.cells) if "graded_intro" in c.source)
     nb.cells.insert(index + 1, nbformat.v4.new_code_cell('lesson.question("new-one")'))
