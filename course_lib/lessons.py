@@ -40,6 +40,9 @@ AUDIENCE_NAMES = {"parent": "parents and guardians", "aide": "classroom aides"}
 MODES = ("learn", "preview", "view", "grade")
 NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 CHECKED = "checked/lesson"  # where "Check my lesson" keeps the score it showed
+# The web view served without keys (course view --edition cohort): graded questions are a class's.
+VIEW_UNGRADED = ("Graded questions are not checked in this web view: in a class, your instructor grades them in "
+                 "your own copy of the lesson.")
 
 
 def current_mode() -> str:
@@ -147,7 +150,10 @@ class Lesson:
         n = len(self.content.questions)
         count = NUMBERS[n] if n < len(NUMBERS) else str(n)
         plural = "s" if n != 1 else ""
-        if self.mode in ("view", "preview"):
+        if self.mode == "view" and not self.content.has_keys:
+            text = (f"In a class, an instructor grades {'these' if n != 1 else 'this'} {count} question{plural} in "
+                    "each learner's own copy of the lesson. Here you can read and try them; they are not checked.")
+        elif self.mode in ("view", "preview"):
             text = (f"Try {'these' if n != 1 else 'this'} {count} question{plural}. Press **Check my answer** to "
                     "see if you were right, and why.")
         elif self.content.has_keys:
@@ -166,14 +172,15 @@ class Lesson:
         if self.mode == "grade":
             return None
         if not self.content.has_keys:
-            return self._block(render.message(
-                "info", "Your instructor grades this lesson after you hand it in, and sends you feedback "
-                        "with the right answers. Your answers are saved as you go."))
+            return self._block(render.message("info", VIEW_UNGRADED if self.mode == "view" else (
+                "Your instructor grades this lesson after you hand it in, and sends you feedback with the right "
+                "answers. Your answers are saved as you go.")))
         result = views.html()
         result.add_class("course-live")
         go = views.button("Check my lesson", "primary")
         go.on_click(lambda _b: self._check(result))
-        intro = views.html("<p style='margin:0.2em 0'><strong>Check my lesson</strong>: see which answers were "
+        which = "the answers you gave" if self.mode == "view" else "answers"
+        intro = views.html(f"<p style='margin:0.2em 0'><strong>Check my lesson</strong>: see which of {which} were "
                            "right, and why, and your score. You can check as often as you like.</p>")
         return self._element(views.Shown(views.card([intro, go, result], "course-check")))
 
@@ -225,8 +232,12 @@ class Lesson:
             missing = sum(a is None for _q, a, _e in rows)
             parts = [render.box("info", f"<strong>Your score: {earned:g} of {total:g} points</strong>"
                                         + (f" ({missing} question{'s' if missing != 1 else ''} not answered yet)"
-                                           if missing else "") + ".")]
+                                           if missing else "") + "."
+                                + (" Answer a question and check again to see its result." if missing and
+                                   self.mode == "view" else ""))]
             for q, answer, got in rows:
+                if answer is None and self.mode == "view":  # a public page: no key before it is answered
+                    continue
                 parts.append(f"<h3 style='font-size:1.05em;margin:0.8em 0 0.2em'>{render.md_inline(q.prompt)}</h3>"
                              + render.graded_result(q, answer, got))
             for r in self.content.reflections.values():
@@ -241,6 +252,8 @@ class Lesson:
                                                   "answers are safe. Please try again.")
 
     def _response(self) -> Response:
+        if self.mode == "view" and not self.content.has_keys:
+            return Response(False, VIEW_UNGRADED + " " + views.NOT_KEPT, "Check my answer", kind="info")
         if self.mode == "view":
             return Response(True, views.NOT_KEPT, "Check my answer")
         if self.mode == "preview":

@@ -76,6 +76,8 @@ class ScenarioPlayer(Element):
         self.store = store
         self.key = f"scenarios/{scenario.id}"
         self.run = ScenarioRun(scenario, store.get(self.key))
+        # The feedback on a choice, in a live region that is on the page before it is filled, so a
+        # screen reader announces it (a region added with its text is often not read).
         self.status = live()
         self.step_text = html()
         self.step_text.add_class("course-step")  # the page's script moves focus here after a choice
@@ -84,7 +86,7 @@ class ScenarioPlayer(Element):
             [html("<p style='margin:0.2em 0;font-size:90%'><strong>What would you do?</strong> "
                   "(a practice story, not graded)</p><h3 style='margin:0.2em 0'>"
                   f"{render.md_inline(scenario.title)}</h3>"),
-             self.step_text, self.body, self.status],
+             self.step_text, self.status, self.body],
             "course-scenario",
             layout=w.Layout(border="2px solid #0b3d91", padding="0.4rem 0.8rem", margin="0.6rem 0",
                             max_width="50rem"),
@@ -104,7 +106,7 @@ class ScenarioPlayer(Element):
 
     @property
     def feedback(self) -> str:
-        return text_of(" ".join(getattr(c, "value", "") for c in self.body.children))
+        return text_of(" ".join([self.status.value, *(getattr(c, "value", "") for c in self.body.children)]))
 
     # -- what the learner presses ------------------------------------------------------------
     def press(self, label: str) -> None:
@@ -117,14 +119,15 @@ class ScenarioPlayer(Element):
         run, step = self.run, self.run.step
         self.step_text.value = f"<div tabindex='-1' class='course-step-text'>{render.md(step.text)}</div>"
         parts: list[w.Widget] = []
+        chosen = ""
         if step.is_ending:
             parts.append(html(render.box("info", "<strong>The end of this story.</strong> "
                                          "You can go back and try other choices, or start again.")))
             parts.append(self._restart_row())
         elif run.pending is not None:
             choice = step.choices[run.pending]
-            parts.append(html(render.box("info", f"<strong>You chose:</strong> {render.md_inline(choice.text)}"
-                                         f"<br>{render.md_inline(choice.feedback)}")))
+            chosen = render.box("info", f"<strong>You chose:</strong> {render.md_inline(choice.text)}"
+                                f"<br>{render.md_inline(choice.feedback)}")
             go_on = button("Continue", "primary")
             go_on.on_click(lambda _b: self._go_on())
             parts.append(self._row([go_on, *self._back_buttons()]))
@@ -138,6 +141,7 @@ class ScenarioPlayer(Element):
             if len(run.path) > 1:
                 parts.append(self._row(self._back_buttons()))
         old = self.body.children
+        self.status.value = chosen
         self.body.children = parts
         for widget in old:  # free what was replaced, or a long story keeps every widget it ever drew
             _close(widget)

@@ -5,7 +5,9 @@
 * :func:`withhold_keys`: after nbgrader has made ``grading/release/``, the release's lesson data
   loses every key, ``why``, graded feedback and rubric (the cohort edition);
 * :func:`write_self_paced`: ``build/self-paced/``, for a learner alone and for the web view: the
-  lessons with their keys, the course pages with the learner's progress, and the tools.
+  lessons with their keys, the course pages with the learner's progress, and the tools;
+* :func:`write_cohort_view`: ``build/cohort-view/``, the web view for a class: the same pages with
+  the cohort's lesson data, so not one key is on the server.
 """
 
 from __future__ import annotations
@@ -108,16 +110,26 @@ def withhold_keys(layout: CourseLayout) -> str:
 
 
 def write_self_paced(layout: CourseLayout) -> str:
+    dest = _write_for_learners(layout, layout.self_paced, "self-paced")
+    return f"wrote the self-paced edition ({len(layout.lesson_ids)} lessons) in {dest}"
+
+
+def write_cohort_view(layout: CourseLayout) -> str:
+    """The web view for a class: laid out as the self-paced edition, with the cohort's lesson data (no keys)."""
+    dest = _write_for_learners(layout, layout.cohort_view, "cohort")
+    return f"wrote the web view without answer keys ({len(layout.lesson_ids)} lessons) in {dest}"
+
+
+def _write_for_learners(layout: CourseLayout, dest: Path, edition: str) -> Path:
     outline = load_outline(layout.notebooks)
-    dest = layout.self_paced
     dest.mkdir(parents=True, exist_ok=True)
     for lid in outline.lessons:
-        write_lesson(layout, outline, lid, dest, "self-paced")
+        write_lesson(layout, outline, lid, dest, edition)
     _remove_stale(dest, outline)
     shutil.copy2(layout.course_file, dest / COURSE_FILE)
     tools = write_tools(layout, dest, SELF_PACED_PLACES)
-    write_pages(outline, dest, progress=True, tools=tools, places=SELF_PACED_PLACES)
-    return f"wrote the self-paced edition ({len(outline.lessons)} lessons) in {dest}"
+    write_pages(outline, dest, progress=edition != "cohort", tools=tools, places=SELF_PACED_PLACES)
+    return dest
 
 
 def _remove_stale(dest_root: Path, outline: Outline) -> None:
