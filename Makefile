@@ -4,11 +4,13 @@
 #   make start      set up, make the self-paced edition, open JupyterLab on your workspace
 #                   (another port: make start PORT=8890)
 #   make test       set up with the test tools (browser included, where possible) and run every test
-#   make view       serve the read-only web view on http://127.0.0.1:8866/
+#   make view       serve the read-only web view on http://127.0.0.1:8866/ (make view PORT=8870;
+#                   EDITION=cohort serves it with no answer key, for a class)
 #   make release / autograde / feedback / grades      the instructor's nbgrader steps
 
 PYTHON ?= python3
-PORT   ?= 8888
+PORT   ?=
+EDITION ?= self-paced
 VENV   := .venv
 BIN    := $(VENV)/bin
 COURSE := $(BIN)/course
@@ -33,10 +35,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 start: setup
-	@$(COURSE) start --port $(PORT)
+	@$(COURSE) start --port $(or $(PORT),8888)
 
 view: setup
-	$(COURSE) view
+	$(COURSE) view --port $(or $(PORT),8866) --edition $(EDITION)
 
 release: setup
 	$(COURSE) release

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import instructor
 from .instructor import CommandError, find_course
-from .web import MAX_KERNELS
+from .web.settings import SETTINGS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,10 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--port", type=int, default=8888, help="on 127.0.0.1 (default: 8888)")
     view = sub.add_parser("view", help="serve the read-only web view with Voila on 127.0.0.1")
     view.add_argument("--port", type=int, default=8866)
-    view.add_argument("--host", action="append", default=[], metavar="NAME",
-                      help="a public host name the view answers to (e.g. behind a reverse proxy); repeatable")
-    view.add_argument("--max-kernels", type=int, default=None,
-                      help=f"most kernels alive at once (default {MAX_KERNELS}; 0: no limit)")
+    view.add_argument("--edition", choices=("self-paced", "cohort"), default="self-paced",
+                      help="self-paced: each graded question's result after it is answered (default); cohort: "
+                           "no answer key on the server at all, for a class whose instructor grades the lessons")
+    for setting in SETTINGS.values():
+        if setting.option and isinstance(setting.default, tuple):
+            view.add_argument(setting.option, dest=setting.name, action="append", metavar="NAME",
+                              help=setting.help + " Repeatable.")
+        elif setting.option:
+            view.add_argument(setting.option, dest=setting.name, type=int, metavar="N",
+                              help=f"{setting.help} Default: {setting.default}.")
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -161,13 +167,14 @@ def _start(args) -> int:
 
 
 def _view(args) -> int:
-    from .publish import SELF_PACED, run
+    from .publish import COHORT_VIEW, SELF_PACED, run
     from .web import serve
 
     layout = find_course(args.root)
-    run(SELF_PACED, layout)
-    cap = MAX_KERNELS if args.max_kernels is None else args.max_kernels
-    return serve(layout, port=args.port, hosts=tuple(args.host), max_kernels=cap)
+    cohort = args.edition == "cohort"
+    run(COHORT_VIEW if cohort else SELF_PACED, layout)
+    given = {name: getattr(args, name) for name, s in SETTINGS.items() if s.option and getattr(args, name) is not None}
+    return serve(layout.cohort_view if cohort else layout.self_paced, port=args.port, **given)
 
 
 COMMANDS = {"check": _check, "report": _report, "build": _build, "release": _release, "autograde": _autograde,

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..files import atomic_write
-from ..web import PAGE_SCRIPTS
+from ..page_scripts import PAGE_SCRIPTS
 from ..workspace import SyncReport, course_notebooks
 
 HERE = Path(__file__).resolve().parent

@@ -60,6 +60,14 @@ def crowded(url: str, home: str) -> str:
                 f"<p>{_link(url, 'Try again', button=True)} {_link(home, 'Course home')}</p>")
 
 
+def many_opening(url: str, home: str, most: int) -> str:
+    """For one browser opening more lessons at once than it may hold: none of them is ended for it."""
+    return page("Many lessons are opening",
+                f"<p>This browser is opening many lessons at once, and up to {most} stay open together. This one "
+                "did not open, so that the others can finish opening.</p>\n<p>Close a lesson you are not reading, "
+                f"then try again.</p>\n<p>{_link(url, 'Try again', button=True)} {_link(home, 'Course home')}</p>")
+
+
 def not_found(home: str) -> str:
     return page("Page not found", "<p>We could not find this page. The link may be old or have a typing "
                 "mistake.</p>\n" f"<p>{_link(home, 'Go to the course home', button=True)}</p>")

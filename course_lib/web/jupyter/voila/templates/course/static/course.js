@@ -2,8 +2,9 @@
  *
  * 1. Voila's page helpers, which its template defines in inline scripts: here in a file, so
  *    the Content-Security-Policy can forbid inline script. The loading text stays plain words.
- * 2. A page that has lost its kernel (shut down when idle, the server restarted) says so and
- *    offers to reload, instead of leaving buttons that do nothing.
+ * 2. A page that has lost its kernel (shut down when idle, for another tab, the server restarted)
+ *    or never reached it says so, and why, and offers to reload, instead of leaving buttons that
+ *    do nothing or raw text where the widgets should be.
  * Screen readers' live regions and the focus after a story choice are in course-a11y.js, which
  * the learner's JupyterLab loads too.
  */
@@ -27,20 +28,33 @@
   window.voila_finish = window.display_cells;
   document.addEventListener("DOMContentLoaded", function () { window.voila_finish(); });
 
-  // -- 2. A page that lost its kernel --------------------------------------------------------
-  var CHANNELS = /\/api\/kernels\/[^/]+\/channels/;
+  // -- 2. A page that lost its kernel, and why ------------------------------------------------
+  // The server closes a kernel's websockets with a code that says why it ended
+  // (course_lib/web/kernels.py, ENDINGS), and answers a page whose kernel has ended with the
+  // reason; a page that never reached its kernel says so too, instead of showing raw text.
+  var CHANNELS = /\/api\/kernels\/[^/?]+\/channels/;
+  var MODEL = /\/api\/kernels\/[^/?]+(\?|$)/;
   var GRACE_MS = 4000; // Jupyter reconnects by itself after a blip; give it the time to
-  var openSockets = 0, everOpened = false, check = null;
-  var NativeWebSocket = window.WebSocket;
+  var WHY = {
+    replaced: "because you opened more lessons in other tabs, and this browser keeps only a few open at once",
+    idle: "because it was not used for an hour",
+    stopping: "because the course server restarted",
+    failed: "because it ran into a problem on the server",
+    unclaimed: "because it took too long to connect"
+  };
+  var CODES = {4001: "replaced", 4002: "idle", 4003: "stopping", 4004: "failed", 4005: "unclaimed"};
+  var openSockets = 0, check = null, lastReason = null;
+  var NativeWebSocket = window.WebSocket, nativeFetch = window.fetch;
 
-  function lostConnection() {
+  function lostConnection(reason, never) {
+    if (never) document.body.classList.add("course-never-connected");
     if (document.getElementById("course-lost")) return;
     var box = document.createElement("div");
     box.id = "course-lost";
     box.setAttribute("role", "alert");
     var text = document.createElement("p");
-    text.textContent = "This page has lost its connection to the course, so its buttons no longer " +
-      "work. This happens when a page is left unused for a long time or the course server restarts. " +
+    text.textContent = "This page has lost its connection to the course" +
+      (WHY[reason] ? " " + WHY[reason] : "") + ", so its buttons no longer work. " +
       "Reload the page to go on (answers given on this page are not kept).";
     var button = document.createElement("button");
     button.type = "button";
@@ -54,23 +68,23 @@
 
   function connectionBack() {
     var box = document.getElementById("course-lost");
-    if (box) box.parentNode.removeChild(box);
+    if (box && !document.body.classList.contains("course-never-connected")) box.parentNode.removeChild(box);
   }
 
   function watch(socket) {
     var opened = false;
     socket.addEventListener("open", function () {
       opened = true;
-      everOpened = true;
       openSockets += 1;
       connectionBack();
     });
-    socket.addEventListener("close", function () {
+    socket.addEventListener("close", function (event) {
       if (opened) openSockets = Math.max(0, openSockets - 1);
+      if (CODES[event.code]) lastReason = CODES[event.code];
       opened = false;
       clearTimeout(check);
       check = setTimeout(function () {
-        if (everOpened && openSockets === 0) lostConnection();
+        if (openSockets === 0) lostConnection(lastReason, false);
       }, GRACE_MS);
     });
   }
@@ -85,4 +99,18 @@
     CourseWebSocket[name] = NativeWebSocket[name];
   });
   window.WebSocket = CourseWebSocket;
+
+  // The widget manager asks for its kernel first: if that fails, no widget will ever show.
+  window.fetch = function (input, init) {
+    var result = nativeFetch.apply(this, arguments);
+    var url = String((input && input.url) || input), method = (init && init.method) || (input && input.method) || "GET";
+    if (method === "GET" && MODEL.test(url) && !CHANNELS.test(url)) {
+      result.then(function (response) {
+        if (response.status === 200) return;
+        response.clone().json().then(function (body) { lostConnection(body && body.reason, true); },
+                                     function () { lostConnection(null, true); });
+      }, function () {});
+    }
+    return result;
+  };
 })();
