@@ -120,16 +120,15 @@ async def _still_open(socket) -> bool:
 def test_at_a_low_open_files_limit_a_flood_gets_pages_or_the_busy_page_and_the_server_lives_on(
         released_course, tmp_path):
     with server(released_course.self_paced, tmp_path, open_files=256) as (proc, url, log):
-        cap = int(re.search(r"Kernel cap: (\d+), not 150, for the open-files limit", log.read_text()).group(1))
-        assert 1 <= cap < 20
-        got = asyncio.run(_flood(url, visitors=3 * cap, sockets_each=4))
+        got = asyncio.run(_flood(url, visitors=30, sockets_each=4))
+        assert proc.poll() is None, "the server died"
+        assert _served_log_problems(log) == []
         assert set(got["statuses"]) == {200, 503}, got["statuses"]
         busy = [p for p in got["pages"] if p.status == 503]
         assert all("The course is busy" in p.body for p in busy)
-        assert kernels(proc) <= cap
         assert all(n <= 2 for n in got["open per kernel"].values()), got["open per kernel"]  # sockets per kernel
-        assert proc.poll() is None, "the server died"
-        assert _served_log_problems(log) == []
+        cap = int(re.search(r"Kernel cap: (\d+), not 150, for the open-files limit", log.read_text()).group(1))
+        assert 1 <= cap < 20 and kernels(proc) <= cap  # what the limit holds, and the log said so
         # Once the crowd has left, the server serves the next visitor as before.
         for page, jar in zip(got["pages"], got["jars"], strict=True):
             if page.status == 200:
@@ -289,25 +288,25 @@ def test_forged_widget_messages_cannot_grow_a_kernels_memory(released_course, tm
         jar = Jar()
         page = jar.keep(fetch(url + PAGE, NAVIGATION))
         kernel, pid = kernel_id(page.body), kernel_pids(proc)[0]
-        limits = Path(f"/proc/{pid}/limits").read_text()
-        assert re.search(r"Max data size\s+536870912\s+536870912", limits), limits  # 512 MiB
         talk_to_kernel(url, kernel, cookie=jar.for_kernel(kernel), listen=1)
         before = _rss_mib(pid)
         big = "x" * 200_000  # under the most one message may carry
         forged = [message("comm_open", {"comm_id": f"made-up-{n}", "target_name": "jupyter.widget",
                                         "data": {"state": {"_model_name": "HTMLModel", "_model_module":
                                                            "@jupyter-widgets/controls", "value": big},
-                                                 "buffer_paths": []}}, "s") for n in range(60)]
+                                                 "buffer_paths": []}}, "s") for n in range(150)]
         forged += [message("comm_msg", {"comm_id": widget, "data": {"method": "update", "state": {name: big},
                                                                      "buffer_paths": []}}, "s")
                    for widget in widget_ids(page.body) for name in ("value", "description", "placeholder")]
-        talk_to_kernel(url, kernel, forged, listen=8, cookie=jar.for_kernel(kernel))
+        talk_to_kernel(url, kernel, forged, listen=12, cookie=jar.for_kernel(kernel))
         grown = _rss_mib(pid) - before
         assert grown < 16, f"the kernel grew by {grown:.0f} MiB"
         heard = [read_message(m)[1] for m in talk_to_kernel(url, kernel, [message("kernel_info_request", {}, "s")],
                                                              listen=3, cookie=jar.for_kernel(kernel))]
         assert "kernel_info_reply" in heard  # the kernel still answers its page
         assert "Dropped" in log.read_text()
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        assert re.search(r"Max data size\s+536870912\s+536870912", limits), limits  # 512 MiB, whatever else it is sent
         _close(url, page, jar)
 
 

@@ -222,3 +222,11 @@ def test_the_learners_jupyterlab_finds_the_page_scripts_without_loading_the_web_
     template = (ROOT / "course_lib/web/jupyter/voila/templates/course/index.html.j2").read_text()
     assert re.search(r'src="[^"]*voila/static/course-a11y\.js"', template)
     assert not list(Path(ROOT / "course_lib/web").rglob("course-a11y.js"))  # one copy
+
+
+def test_make_view_serves_on_the_port_and_edition_asked_for():
+    out = subprocess.run(["make", "-n", "-C", str(ROOT), "view", "PORT=9123", "EDITION=cohort"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "course view --port 9123 --edition cohort" in out
+    assert "course view --port 8866 --edition self-paced" in subprocess.run(
+        ["make", "-n", "-C", str(ROOT), "view"], capture_output=True, text=True, check=True).stdout
