@@ -70,15 +70,18 @@ def test_a_visitor_gets_the_result_of_a_graded_question_after_answering_with_no_
         context.close()
 
 
-def test_after_a_story_choice_focus_moves_to_what_comes_next_not_to_the_top(browser, voila_url, released_course):
+def test_after_a_story_choice_a_screen_reader_hears_the_feedback_and_focus_moves_on_not_to_the_top(
+        browser, voila_url, released_course):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         page.goto(_lesson(voila_url, released_course), timeout=90_000)
         page.wait_for_selector(".course-scenario .course-choice", timeout=90_000)
         story = page.locator(".course-scenario").first
+        expect(story.locator("[aria-live=polite]").first).to_be_attached()  # there before the choice
         story.locator(".course-choice").first.focus()
         page.keyboard.press("Enter")
+        expect(story.locator("[aria-live=polite]", has_text="You chose:")).to_have_count(1, timeout=10_000)
         expect(story.get_by_role("button", name="Continue", exact=True)).to_be_focused(timeout=10_000)
         page.keyboard.press("Enter")
         expect(story.locator(".course-step-text")).to_be_focused(timeout=10_000)
@@ -140,20 +143,5 @@ def test_the_links_to_the_course_home_and_the_glossary_are_big_enough_to_tap(bro
         assert links.count() >= 4
         for box in (links.nth(i).bounding_box() for i in range(links.count())):
             assert box and box["height"] >= 24, box
-    finally:
-        context.close()
-
-
-def test_a_screen_reader_hears_the_feedback_on_a_story_choice(browser, voila_url, released_course):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(_lesson(voila_url, released_course), timeout=90_000)
-        page.wait_for_selector(".course-scenario .course-choice", timeout=90_000)
-        story = page.locator(".course-scenario").first
-        live = story.locator("[aria-live=polite]")
-        expect(live.first).to_be_attached()  # there before the choice, so its change is announced
-        story.locator(".course-choice").first.click()
-        expect(story.locator("[aria-live=polite]", has_text="You chose:")).to_have_count(1, timeout=10_000)
     finally:
         context.close()

@@ -21,7 +21,11 @@ from playwright.sync_api import expect
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 from webtools import (
+    LESSON,
     NAVIGATION,
+    OTHER_PAGE,
+    PAGE,
+    READY,
     V1,
     Jar,
     fetch,
@@ -42,10 +46,6 @@ from course_lib.views import text_of
 
 pytestmark = [pytest.mark.slow]
 
-LESSON = "01-what-is-ot"
-PAGE = f"/voila/render/{LESSON}/{LESSON}.ipynb"
-OTHER_PAGE = "/voila/render/02-why-schools-provide-ot/02-why-schools-provide-ot.ipynb"
-READY = ".course-question button"
 STATIC = "/voila/static/course-a11y.js"  # a page of the course's own origin that sets no cookie
 
 

@@ -18,6 +18,9 @@ from playwright.sync_api import expect
 from tornado.httpclient import HTTPClientError
 from webtools import (
     NAVIGATION,
+    OTHER_PAGE,
+    PAGE,
+    READY,
     Jar,
     comm_msg,
     fetch,
@@ -34,10 +37,6 @@ from course_lib.web.channels import frame, withheld
 
 pytestmark = [pytest.mark.slow]
 
-LESSON = "01-what-is-ot"
-PAGE = f"/voila/render/{LESSON}/{LESSON}.ipynb"
-OTHER_PAGE = "/voila/render/02-why-schools-provide-ot/02-why-schools-provide-ot.ipynb"
-READY = ".course-question button"
 PUBLIC_NAME = "course.example.org"
 LEAKS = ("Traceback", "/work/", "/tmp/", "site-packages", ".py\"", "Voilà")
 

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 
 V1 = "v1.kernel.websocket.jupyter.org"
+LESSON = "01-what-is-ot"
+PAGE = f"/voila/render/{LESSON}/{LESSON}.ipynb"
+OTHER_PAGE = "/voila/render/02-why-schools-provide-ot/02-why-schools-provide-ot.ipynb"
+READY = ".course-question button"  # a lesson page's widgets are live
 # What a browser sends when the visitor opens a page by typing, a bookmark or the course's own link.
 NAVIGATION = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document",
               "Accept": "text/html"}

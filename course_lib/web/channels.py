@@ -21,6 +21,7 @@ a browser opens one websocket to a server at a time).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 from tornado import web
@@ -128,7 +129,7 @@ class ChannelsHandler(VoilaKernelWebsocketHandler):
             await asyncio.wait([handshake], timeout=0.5)
             if not (handshake.done() or self._opened) and self.kernel_manager.key_of(kernel_id) is None:
                 handshake.cancel()  # the kernel is ending: answer now, not after a minute
-                if getattr(self, "connection", None) is not None:
+                with contextlib.suppress(Exception):  # what the handshake had opened so far
                     self.connection.disconnect()
                 raise web.HTTPError(410)
         return await handshake

@@ -221,7 +221,7 @@ var _JUPYTERLAB;
   }
 
   /** Screen readers: live regions for feedback, and focus after a story choice. The web view's
-   *  own file (course_lib/page_scripts/course-a11y.js), which `course start`
+   *  own file (course_lib/page_scripts/js/course-a11y.js), which `course start`
    *  has the server serve under static/. */
   function pageHelpers() {
     if (document.getElementById('course-a11y')) { return; }
