@@ -216,7 +216,7 @@ def test_a_visitor_opening_ten_tabs_at_once_finds_each_working_or_told_why(relea
                     expect(tab.get_by_role("alert")).to_contain_text("you opened more lessons in other tabs")
                 else:
                     assert "Close a lesson you are not reading" in tab.inner_text("body")
-            assert kernels(proc) <= 4
+            assert wait_for(lambda: kernels(proc) <= 4, 30), kernels(proc)  # the browser's allowance
         finally:
             context.close()
         assert _served_log_problems(log) == []

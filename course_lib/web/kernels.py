@@ -56,6 +56,7 @@ class Visit:
     key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     claimed: bool = False  # the page's channels websocket has connected
     loading: bool = True  # Voila is still running the page's cells
+    reserved: bool = False  # counted in its browser's allowance before its kernel is recorded
 
 
 class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
@@ -77,6 +78,7 @@ class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
         self._ending: dict[str, str] = {}  # kernel id -> why, while it is being shut down
         self._ended: OrderedDict[str, tuple[str, str]] = OrderedDict()  # kernel id -> (page key, why)
         self.budgets: dict[str, object] = {}  # kernel id -> its pages' widget budget (channels.py)
+        self._opening: dict[str, int] = {}  # session -> page views let in whose kernel is not recorded yet
         self._init_warm()
 
     # -- counting -------------------------------------------------------------------------------
@@ -99,8 +101,9 @@ class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
         return not self.is_full() or self.warm_ready() > 0 or self.has_ready_kernel(notebook)
 
     def kernels_of(self, session: str) -> list[str]:
-        """The session's kernels, oldest first."""
-        mine = [(v.started, k) for k, v in self.visits.items() if v.session == session and k in self]
+        """The session's kernels, oldest first (not those already ending)."""
+        mine = [(v.started, k) for k, v in self.visits.items()
+                if v.session == session and k in self and k not in self._ending]
         return [k for _, k in sorted(mine)]
 
     def too_many_from(self, address: str | None) -> bool:
@@ -139,6 +142,7 @@ class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
         self.add_restart_callback(kernel_id, lambda: asyncio.ensure_future(self.end(kernel_id, "failed")))
 
     def record(self, kernel_id: str, visit: Visit) -> None:
+        self.release(visit)
         self.visits[kernel_id] = visit
         if self.unclaimed_kernel_seconds > 0:
             asyncio.get_running_loop().call_later(
@@ -155,18 +159,34 @@ class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
             self.log.info("Shutting down kernel %s: no page connected to it", kernel_id)
             await self.end(kernel_id, "unclaimed")
 
-    async def make_room_for(self, session: str) -> bool:
-        """Ends the session's oldest loaded kernels so that one more fits its allowance; False if the
-        session's other pages are all still loading (none of them is ended for this one)."""
+    async def make_room_for(self, visit: Visit) -> bool:
+        """Ends the browser's oldest loaded kernels so that this page fits its allowance, and counts the
+        page in it until its kernel is recorded (pages opened at once each see the others); False if
+        the browser's other pages are all still loading (none of them is ended for this one)."""
         if self.max_kernels_per_visitor <= 0:
             return True
-        mine = self.kernels_of(session)
-        excess = len(mine) - self.max_kernels_per_visitor + 1
+        mine = self.kernels_of(visit.session)
+        excess = len(mine) + self._opening.get(visit.session, 0) - self.max_kernels_per_visitor + 1
         done = [k for k in mine if not self.visits[k].loading][:max(0, excess)]
-        for kernel_id in done:
+        if len(done) < excess:
+            return False
+        visit.reserved = True
+        self._opening[visit.session] = self._opening.get(visit.session, 0) + 1
+        for kernel_id in done:  # all marked before the first wait, so a page opened meanwhile picks others
             self.log.info("Shutting down kernel %s: its visitor opened another page", kernel_id)
-            await self.end(kernel_id, "replaced")
-        return len(done) >= excess
+            self._ending[kernel_id] = "replaced"
+        await asyncio.gather(*(self.shutdown_kernel(kernel_id) for kernel_id in done))
+        return True
+
+    def release(self, visit: Visit) -> None:
+        """The page no longer needs its place in the allowance held for it (its kernel is recorded, or it has none)."""
+        if visit.reserved:
+            visit.reserved = False
+            left = self._opening.get(visit.session, 1) - 1
+            if left > 0:
+                self._opening[visit.session] = left
+            else:
+                self._opening.pop(visit.session, None)
 
     # -- who may connect ------------------------------------------------------------------------
     def key_of(self, kernel_id: str) -> str | None:

@@ -120,13 +120,13 @@ class LessonHandler(TornadoVoilaHandler):
         visit = Visit(self._session(), forwarded_address(self.request))
         if manager.too_many_from(visit.address):
             return self._own_page(429, pages.crowded(self.request.uri, self._home()))
-        if not await manager.make_room_for(visit.session):
+        if not await manager.make_room_for(visit):
             return self._own_page(429, pages.many_opening(self.request.uri, self._home(),
                                                           manager.max_kernels_per_visitor))
-        if not manager.room_for_visitor(path or ""):
-            return self._busy()
         kernels = self._visitor_kernels = _VisitorKernels(manager, visit)
         try:
+            if not manager.room_for_visitor(path or ""):
+                return self._busy()
             async for html in self.get_generator(path=path):
                 if kernels.kernel_id and not self._headers_written:
                     self._give_key(kernels.kernel_id, visit.key)
@@ -138,6 +138,7 @@ class LessonHandler(TornadoVoilaHandler):
             self.clear()
             self._busy()
         finally:
+            manager.release(visit)
             if kernels.kernel_id:
                 manager.loaded(kernels.kernel_id)
 
