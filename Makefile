@@ -5,14 +5,15 @@
 #                   (another port: make start PORT=8890; in Spanish: make start LANGUAGE=es, kept for next time)
 #   make test       set up with the test tools (browser included, where possible) and run every test
 #   make unit       the unit tests only, while you work: no server, no nbgrader, no browser (under a minute)
-#   make view       serve the read-only web view on http://127.0.0.1:8866/
+#   make view       serve the read-only web view on http://127.0.0.1:8866/ (make view PORT=8870;
+#                   EDITION=cohort serves it with no answer key, for a class)
 #   make hub        serve a class on JupyterHub (make hub PORT=8000 ROSTER=class.csv INSTRUCTOR=login; docs/hub.md)
 #   make wheel      a wheel with the course inside, for learners without make (pip install it; course start)
 #   make release / autograde / feedback / grades      the instructor's nbgrader steps
 
 PYTHON ?= python3
-PORT   ?= 8888
-HUB_PORT = $(if $(filter command line,$(origin PORT)),$(PORT),8000)
+PORT   ?=
+EDITION ?= self-paced
 # The course's language, only when given on make's command line (make start LANGUAGE=es). LANGUAGE is
 # GNU gettext's own "speak this language" variable, so passing it on is harmless, while a desktop
 # session's own LANGUAGE (en_US:en) is not a choice. LANG=es works too, as the issue says, but LANG is
@@ -54,13 +55,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 start: setup
-	@$(COURSE) start --port $(PORT) $(COURSE_LANGUAGE)
+	@$(COURSE) start --port $(or $(PORT),8888) $(COURSE_LANGUAGE)
 
 view: setup
-	$(COURSE) view
+	$(COURSE) view --port $(or $(PORT),8866) --edition $(EDITION)
 
 hub: hub-setup
-	$(COURSE) hub --port $(HUB_PORT) $(if $(ROSTER),--roster $(ROSTER)) $(if $(INSTRUCTOR),--instructor $(INSTRUCTOR))
+	$(COURSE) hub --port $(or $(PORT),8000) $(if $(ROSTER),--roster $(ROSTER)) $(if $(INSTRUCTOR),--instructor $(INSTRUCTOR))
 
 wheel: setup
 	$(COURSE) wheel

@@ -28,7 +28,7 @@ Everything runs on 127.0.0.1, every loop is bounded in count and time, and the s
 servers itself. ``--cpus 0`` runs the server (and its kernels) on core 0 only and this script on
 the other core, to see what one core serves.
 
-    .venv/bin/python benchmarks/web_load.py [--crowds 10,25,50] [--ramp 60] [--back-to-back 10] [--cpus 0]
+    .venv/bin/python benchmarks/web_load.py [--crowds 10,25,50,100] [--ramp 60] [--back-to-back 10] [--cpus 0]
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ from webtools import NAVIGATION, V1, kernel_id  # noqa: E402
 
 from course_lib.layout import CourseLayout  # noqa: E402
 from course_lib.publish import SELF_PACED, run  # noqa: E402
-from course_lib.web import MAX_KERNELS, voila_command  # noqa: E402
+from course_lib.web import SETTINGS, voila_command  # noqa: E402
 
 print = functools.partial(print, flush=True)  # noqa: A001 - figures appear as they are measured
 CLOCK = os.sysconf("SC_CLK_TCK")
@@ -171,13 +171,19 @@ class Server:
     """One web view (course_lib.web.voila_command), optionally on some cores only (taskset)."""
 
     def __init__(self, release: Path, port: int, tuned: bool, cpus: str | None, max_kernels: int,
-                 extra: list[str], log: Path):
-        cmd, env = voila_command(release, port, tuned=tuned, max_kernels=max_kernels)
-        cmd = cmd + (extra if tuned else [])
+                 extra: list[str], log: Path, open_files: int | None = None):
+        extra = extra if tuned else []
+        # an extra option that names one of the course's settings takes its place, not a second value
+        given = {m.group(1): m.group(2) for m in (re.fullmatch(r"--\w+\.(\w+)=(.*)", e) for e in extra)
+                 if m and m.group(1) in SETTINGS}
+        cmd, env = voila_command(release, port, tuned=tuned, **{"max_kernels": max_kernels, **given})
+        cmd = cmd + [e for e in extra if not any(e.startswith(f"--{SETTINGS[n].owner}.{n}=") for n in given)]
         if cpus:
             cmd = ["taskset", "-c", cpus, *cmd]
-        self.log = log.open("w")
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        limit = None if open_files is None else (
+            lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files)))  # as ulimit -n does
+        self.log_path, self.log = log, log.open("w")
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=limit)
         self.base = f"http://127.0.0.1:{port}"
         self.rest = Snapshot(0, 0, 0, 0, 0)
 
@@ -294,8 +300,10 @@ class Visitor:
         self.http = httpx.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False,
                                       limits=httpx.Limits(max_connections=BROWSER_CONNECTIONS))
 
-    def cookie_header(self) -> str:
-        return "; ".join(f"{c.name}={c.value}" for c in self.http.cookies.jar)
+    def cookie_header(self, path: str) -> str:
+        """The cookies a browser sends to ``path`` (each page's key goes only to its own kernel's paths)."""
+        return "; ".join(f"{c.name}={c.value}" for c in self.http.cookies.jar
+                         if c.path in ("", "/") or path == c.path or path.startswith(c.path.rstrip("/") + "/"))
 
     async def open(self, url: str) -> Visit:
         visit, start = Visit(), time.perf_counter()
@@ -330,9 +338,9 @@ class Visitor:
         if model.status_code != 200:
             visit.outcome = f"kernel model HTTP {model.status_code}"
             return
-        session = uuid.uuid4().hex
-        request = HTTPRequest(f"ws{self.base.removeprefix('http')}/api/kernels/{visit.kernel}/channels"
-                              f"?session_id={session}", headers={"Cookie": self.cookie_header(), "Origin": self.base})
+        session, channels = uuid.uuid4().hex, f"/api/kernels/{visit.kernel}/channels"
+        request = HTTPRequest(f"ws{self.base.removeprefix('http')}{channels}?session_id={session}",
+                              headers={"Cookie": self.cookie_header(channels), "Origin": self.base})
         socket = visit.socket = await websocket_connect(request, subprotocols=[V1], max_message_size=64 << 20)
         mark("socket")
         await socket.write_message(_message("kernel_info_request", {}, session), binary=True)
@@ -530,7 +538,8 @@ def steps_line(visits: list[Visit]) -> str:
 
 async def measure(args, release: Path, pages: list[str], mode: str, assets: list[str] | None) -> dict:
     tuned = mode == "tuned"
-    server = Server(release, args.port, tuned, args.cpus, args.max_kernels, args.extra, args.logs / f"{mode}.log")
+    server = Server(release, args.port, tuned, args.cpus, args.max_kernels, args.extra, args.logs / f"{mode}.log",
+                    args.open_files)
     try:
         up = await server.up()
         settle = await server.settle()
@@ -538,6 +547,8 @@ async def measure(args, release: Path, pages: list[str], mode: str, assets: list
         rest = server.rest
         print(f"\n{mode}: up in {up:.1f} s, idle {settle:.0f} s later; at rest {rest.kernels} kernels, "
               f"server {rest.server_rss:.0f} MiB RSS, all {rest.rss:.0f} MiB RSS / {rest.pss:.0f} MiB PSS")
+        if cap := re.search(r"Kernel cap: [^\n]*", server.log_path.read_text()):
+            print(f"  {cap.group(0)}")
         if assets is None:
             assets, how = await record_assets(server, pages[0])
             print(f"  page assets: {len(assets)} requests ({how})")
@@ -616,7 +627,7 @@ async def run_all(args, release: Path, pages: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--crowds", default="10,25,50", help="crowd sizes, comma-separated")
+    parser.add_argument("--crowds", default="10,25,50,100", help="crowd sizes, comma-separated")
     parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which a crowd arrives")
     parser.add_argument("--back-to-back", type=int, default=10, help="visits of one page one after another")
     parser.add_argument("--gaps", default="0,1", help="seconds between back-to-back visits: 0 is strictly one "
@@ -625,10 +636,13 @@ def main() -> None:
     parser.add_argument("--spread", action="store_true", help="visitors go round all lessons instead")
     parser.add_argument("--modes", default="default,tuned")
     parser.add_argument("--cpus", default=None, help="cores for the server and its kernels (taskset), e.g. 0")
-    parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS, help="the cap (the course's default)")
+    parser.add_argument("--max-kernels", type=int, default=SETTINGS["max_kernels"].default,
+                        help="the cap (the course's default)")
     parser.add_argument("--no-assets", dest="assets", action="store_false", help="skip the page's scripts and styles")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a visitor waits for its first widget")
     parser.add_argument("--port", type=int, default=8910)
+    parser.add_argument("--open-files", type=int, default=None,
+                        help="run the server under this open-files limit, soft and hard (as ulimit -n 1024 would)")
     parser.add_argument("--deadline", type=float, default=60.0, help="minutes after which the run stops")
     parser.add_argument("--extra", action="append", default=[], help="another option for the tuned server")
     args = parser.parse_args()

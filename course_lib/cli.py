@@ -12,7 +12,7 @@ from . import instructor
 from .instructor import CommandError, find_course
 from .instructor.handins import one_line
 from .layout import LEARNER_FOLDER, PACKAGED_EDITION
-from .web import MAX_KERNELS
+from .web.settings import SETTINGS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,10 +61,16 @@ def main(argv: list[str] | None = None) -> int:
                        help="the course's language, kept for next time (en, es; default: the one chosen last)")
     view = sub.add_parser("view", help="serve the read-only web view with Voila on 127.0.0.1")
     view.add_argument("--port", type=int, default=8866)
-    view.add_argument("--host", action="append", default=[], metavar="NAME",
-                      help="a public host name the view answers to (e.g. behind a reverse proxy); repeatable")
-    view.add_argument("--max-kernels", type=int, default=None,
-                      help=f"most kernels alive at once (default {MAX_KERNELS}; 0: no limit)")
+    view.add_argument("--edition", choices=("self-paced", "cohort"), default="self-paced",
+                      help="self-paced: each graded question's result after it is answered (default); cohort: "
+                           "no answer key on the server at all, for a class whose instructor grades the lessons")
+    for setting in SETTINGS.values():
+        if setting.option and isinstance(setting.default, tuple):
+            view.add_argument(setting.option, dest=setting.name, action="append", metavar="NAME",
+                              help=setting.help + " Repeatable.")
+        elif setting.option:
+            view.add_argument(setting.option, dest=setting.name, type=int, metavar="N",
+                              help=f"{setting.help} Default: {setting.default}.")
     hub = sub.add_parser("hub", help="serve a class on JupyterHub: logins, hand-in by button, formgrader (docs/hub.md)")
     hub.add_argument("--port", type=int, default=8000, help="the port learners open (default: 8000)")
     hub.add_argument("--ip", default="127.0.0.1",
@@ -257,13 +263,14 @@ def _start(args) -> int:
 
 
 def _view(args) -> int:
-    from .publish import SELF_PACED, run
+    from .publish import COHORT_VIEW, SELF_PACED, run
     from .web import serve
 
     layout = find_course(args.root)
-    run(SELF_PACED, layout)
-    cap = MAX_KERNELS if args.max_kernels is None else args.max_kernels
-    return serve(layout, port=args.port, hosts=tuple(args.host), max_kernels=cap)
+    cohort = args.edition == "cohort"
+    run(COHORT_VIEW if cohort else SELF_PACED, layout)
+    given = {name: getattr(args, name) for name, s in SETTINGS.items() if s.option and getattr(args, name) is not None}
+    return serve(layout.cohort_view if cohort else layout.self_paced, port=args.port, **given)
 
 
 def _hub(args) -> int:

@@ -40,6 +40,9 @@ from .views import QuestionView, ReflectionView, Response
 AUDIENCE_NAMES = {"parent": N_("parents and guardians"), "aide": N_("classroom aides")}
 HOW_TO_USE = N_("**How to use this lesson.** Read from top to bottom. You answer by clicking, never by typing code. "
                 "{keeping} Words in **bold** are explained in the list of words near the end.")
+# The web view served without keys (course view --edition cohort): graded questions are a class's.
+VIEW_UNGRADED = N_("Graded questions are not checked in this web view: in a class, your instructor grades them in "
+                   "your own copy of the lesson.")
 
 
 def open_lesson(folder: str | Path | None = None, mode: Mode | str | None = None,
@@ -143,7 +146,12 @@ class Lesson:
         fit the learner: with an instructor, alone, or visiting the web view."""
         t, n = self.t, len(self.content.questions)
         count = t.count(n)
-        if self.mode.marks_at_once:
+        if self.mode.web_page and not self.content.has_keys:
+            text = t.ngettext("In a class, an instructor grades this {count} question in each learner's own copy of "
+                              "the lesson. Here you can read and try it; it is not checked.",
+                              "In a class, an instructor grades these {count} questions in each learner's own copy "
+                              "of the lesson. Here you can read and try them; they are not checked.", n, count=count)
+        elif self.mode.marks_at_once:
             text = t.ngettext("Try this {count} question. Press **Check my answer** to see if you were right, and why.",
                               "Try these {count} questions. Press **Check my answer** to see if you were right, and "
                               "why.", n, count=count)
@@ -169,18 +177,23 @@ class Lesson:
         Where the keys are withheld (a cohort release), the button that hands the lesson in instead."""
         if self.mode.grading:
             return None
-        if not self.content.has_keys:  # the cohort edition: hand it in to the instructor, see their feedback
-            from .handin import HandIn
+        t = self.t
+        if not self.content.has_keys:
+            if self.mode.web_page:  # the web view without keys (course view --edition cohort)
+                return self._block(render.message("info", t._(VIEW_UNGRADED), t=t))
+            from .handin import HandIn  # the cohort edition: hand it in to the instructor, see their feedback
 
             return self._element(HandIn(self))
-        t = self.t
         result = views.html()
         result.add_class("course-live")
         go = views.button(t._("Check my lesson"), "primary")
         go.on_click(lambda _b: self._check(result))
-        intro = views.html("<p style='margin:0.2em 0'>" + t._(
+        # A public page shows a key only for what the visitor answered (issue 19).
+        intro = views.html("<p style='margin:0.2em 0'>" + (t._(
+            "<strong>{button}</strong>: see which of the answers you gave were right, and why, and your score. You "
+            "can check as often as you like.", button=t._("Check my lesson")) if self.mode.web_page else t._(
             "<strong>{button}</strong>: see which answers were right, and why, and your score. You can check as "
-            "often as you like.", button=t._("Check my lesson")) + "</p>")
+            "often as you like.", button=t._("Check my lesson"))) + "</p>")
         return self._element(views.Shown(views.card([intro, go, result], "course-check")))
 
     # -- grading (called from nbgrader's hidden test cells) ---------------------------------
@@ -225,10 +238,16 @@ class Lesson:
             earned, total = sum(r[2] for r in rows), sum(q.points for q, _a, _e in rows)
             missing = sum(a is None for _q, a, _e in rows)
             score = t._("Your score: {earned} of {total} points", earned=format(earned, "g"), total=format(total, "g"))
+            if not self.mode.keeps_answers:  # nothing counts as done here: only what to do next
+                after = t._("Answer a question and check again to see its result.") if missing else ""
+            else:
+                after = self._verdict(earned, total)
             parts = [render.box("info", f"<strong>{score}</strong>" + (" " + t.ngettext(
                 "({n} question not answered yet)", "({n} questions not answered yet)", missing) if missing else "")
-                + ". " + self._verdict(earned, total), t=t)]
+                + "." + (" " + after if after else ""), t=t)]
             for q, answer, got in rows:
+                if answer is None and self.mode.web_page:  # a public page: no key before it is answered
+                    continue
                 parts.append(f"<h3 style='font-size:1.05em;margin:0.8em 0 0.2em'>{render.md_inline(q.prompt)}</h3>"
                              + render.graded_result(q, answer, got, t=t))
             for r in self.content.reflections.values():
@@ -262,6 +281,9 @@ class Lesson:
 
     def _response(self) -> Response:
         t = self.t
+        if self.mode.web_page and not self.content.has_keys:
+            return Response(False, t._(VIEW_UNGRADED) + " " + self.mode.say("not_kept", t), N_("Check my answer"),
+                            kind="info")
         if self.mode.marks_at_once:
             return Response(True, self.mode.say("not_kept", t), N_("Check my answer"))
         if self.content.has_keys:

@@ -77,6 +77,8 @@ class ScenarioPlayer(Element):
         self.store, self.t = store, t
         self.key = scenario.store_key
         self.run = ScenarioRun(scenario, store.get(self.key))
+        # The feedback on a choice, in a live region that is on the page before it is filled, so a
+        # screen reader announces it (a region added with its text is often not read).
         self.status = live()
         self.step_text = html()
         self.step_text.add_class("course-step")  # the page's script moves focus here after a choice
@@ -85,7 +87,7 @@ class ScenarioPlayer(Element):
             [html(f"<p style='margin:0.2em 0;font-size:90%'><strong>{t._('What would you do?')}</strong> "
                   f"{t._('(a practice story, not graded)')}</p><h3 style='margin:0.2em 0'>"
                   f"{render.md_inline(scenario.title)}</h3>"),
-             self.step_text, self.body, self.status],
+             self.step_text, self.status, self.body],
             "course-scenario",
             layout=w.Layout(border="2px solid #0b3d91", padding="0.4rem 0.8rem", margin="0.6rem 0",
                             max_width="50rem"),
@@ -105,7 +107,7 @@ class ScenarioPlayer(Element):
 
     @property
     def feedback(self) -> str:
-        return text_of(" ".join(getattr(c, "value", "") for c in self.body.children))
+        return text_of(" ".join([self.status.value, *(getattr(c, "value", "") for c in self.body.children)]))
 
     # -- what the learner presses ------------------------------------------------------------
     def press(self, label: str) -> None:
@@ -118,15 +120,15 @@ class ScenarioPlayer(Element):
         run, step, t = self.run, self.run.step, self.t
         self.step_text.value = f"<div tabindex='-1' class='course-step-text'>{render.md(step.text)}</div>"
         parts: list[w.Widget] = []
+        chosen = ""
         if step.is_ending:
             parts.append(html(render.box("info", f"<strong>{t._('The end of this story.')}</strong> "
                                          + t._("You can go back and try other choices, or start again."), t=t)))
             parts.append(self._restart_row())
         elif run.pending is not None:
             choice = step.choices[run.pending]
-            parts.append(html(render.box("info", f"<strong>{t._('You chose:')}</strong> "
-                                         f"{render.md_inline(choice.text)}<br>{render.md_inline(choice.feedback)}",
-                                         t=t)))
+            chosen = render.box("info", f"<strong>{t._('You chose:')}</strong> "
+                                f"{render.md_inline(choice.text)}<br>{render.md_inline(choice.feedback)}", t=t)
             go_on = button(t._("Continue"), "primary")
             go_on.on_click(lambda _b: self._go_on())
             parts.append(self._row([go_on, *self._back_buttons()]))
@@ -140,6 +142,7 @@ class ScenarioPlayer(Element):
             if len(run.path) > 1:
                 parts.append(self._row(self._back_buttons()))
         old = self.body.children
+        self.status.value = chosen
         self.body.children = parts
         for widget in old:  # free what was replaced, or a long story keeps every widget it ever drew
             _close(widget)

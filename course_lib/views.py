@@ -35,7 +35,6 @@ from .questions import AnswerError, MultipleChoice, Question, Reflection, Single
 from .store import ResponseStore, draft_key
 
 log = logging.getLogger("course_lib")
-_SORT_PLACEHOLDER = N_("Choose…")
 # Widgets share their layout and style objects where they look alike: every one of them is a
 # model the browser must fetch and build before the page is interactive (fewer, faster pages).
 FULL_WIDTH = w.Layout(width="100%", max_width="48rem")
@@ -192,26 +191,29 @@ class TickInput(Input):
 
 
 class SortInput(Input):
+    """Each item with its choices as radio buttons under it: a closed dropdown shows one line of its
+    choice, cut off on a phone, where every choice here wraps and can be read and tapped whole."""
+
     question_class = Sorting
 
     def _build(self):
-        options = [(self.t._(_SORT_PLACEHOLDER), "")] + [(c.text, c.id) for c in self.question.categories]
-        self.dropdowns = {o.id: w.Dropdown(options=options, value="", description=o.text, style=WIDE_LABEL,
-                                           layout=FULL_WIDTH) for o in self.question.options}
-        for d in self.dropdowns.values():
-            d.add_class("course-sort-item")
-        return w.VBox(list(self.dropdowns.values()), layout=FULL_WIDTH)
+        choices = [(c.text, c.id) for c in self.question.categories]
+        self.groups = {o.id: w.RadioButtons(options=choices, value=None, description=o.text, style=WIDE_LABEL,
+                                            layout=FULL_WIDTH) for o in self.question.options}
+        for group in self.groups.values():
+            group.add_class("course-sort-item")
+        return w.VBox(list(self.groups.values()), layout=FULL_WIDTH)
 
     def value(self):
-        return {i: d.value for i, d in self.dropdowns.items()}
+        return {i: g.value or "" for i, g in self.groups.items()}
 
     def show(self, value):
         value = value if isinstance(value, dict) else {}
-        for i, d in self.dropdowns.items():
-            d.value = value.get(i) if value.get(i) in self.question.category_ids else ""
+        for i, g in self.groups.items():
+            g.value = value.get(i) if value.get(i) in self.question.category_ids else None
 
     def _value_widgets(self):
-        return list(self.dropdowns.values())
+        return list(self.groups.values())
 
 
 # -- what happens when the learner answers ------------------------------------------------------------
@@ -226,6 +228,7 @@ class Response:
     result_now: bool
     saved_note: str
     button: str = N_("Save my answer")  # a message: translated where it is shown
+    kind: str = "saved"  # the box the note is shown in ("info" where nothing is saved)
 
 
 class QuestionView(Element):
@@ -285,7 +288,7 @@ class QuestionView(Element):
         elif self.response.result_now and self.question.key is not None:
             self.status.value = render.graded_result(self.question, answer, t=self.t) + self._note()
         else:
-            self.status.value = render.message("saved", self.response.saved_note, t=self.t)
+            self.status.value = render.message(self.response.kind, self.response.saved_note, t=self.t)
         self._update_actions()
         return True
 

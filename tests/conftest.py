@@ -91,8 +91,10 @@ def released_course(tmp_path_factory):
     return layout
 
 
-def start_voila(release: Path, log_path: Path, **options):
-    """A real standalone Voila serving ``release`` on 127.0.0.1; returns (process, base URL)."""
+def start_voila(release: Path, log_path: Path, open_files: int | None = None, **options):
+    """A real standalone Voila serving ``release`` on 127.0.0.1; returns (process, base URL).
+    ``open_files`` starts it under that open-files limit, soft and hard (as ``ulimit -n`` would)."""
+    import resource
     import subprocess
     import time
     import urllib.request
@@ -101,8 +103,9 @@ def start_voila(release: Path, log_path: Path, **options):
 
     port = free_port()
     cmd, env = voila_command(release, port, **options)
+    limit = None if open_files is None else (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (open_files,) * 2))
     with log_path.open("w") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=limit)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

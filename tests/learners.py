@@ -73,8 +73,9 @@ def answer_on_page(view, question, key) -> None:
         for oid in key:
             card.get_by_label(question.option(oid).text, exact=True).check()
     else:
-        for item in question.options:
-            card.get_by_label(item.text, exact=True).select_option(label=question.category(key[item.id]).text)
+        for item in question.options:  # each item's choices are radio buttons under it
+            group = card.locator(".course-sort-item").filter(has_text=item.text)
+            group.get_by_role("radio", name=question.category(key[item.id]).text, exact=True).check()
     card.get_by_role("button", name="Save my answer", exact=True).click()
     expect(card).to_contain_text("Saved.", timeout=30_000)
 

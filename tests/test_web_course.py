@@ -196,7 +196,7 @@ def _wait_for_no_kernels(server, seconds: float) -> int:
 def test_a_tab_left_open_does_not_keep_its_kernel_forever(browser, released_course, outline, tmp_path):
     # The course culls after an idle hour; the same settings, shortened, so the test is quick.
     with _one_visitor_on_own_server(browser, released_course, outline, tmp_path / "voila.log",
-                                    idle_seconds=4, cull_interval=1) as (server, _page):
+                                    cull_idle_timeout=4, cull_interval=1) as (server, _page):
         assert _wait_for_no_kernels(server, 60) == 0  # the tab is still open, but its idle kernel is gone
 
 

@@ -72,17 +72,78 @@ def test_a_visitor_gets_the_result_of_a_graded_question_after_answering_with_no_
         context.close()
 
 
-def test_after_a_story_choice_focus_moves_to_what_comes_next_not_to_the_top(browser, voila_url, released_course):
+def test_after_a_story_choice_a_screen_reader_hears_the_feedback_and_focus_moves_on_not_to_the_top(
+        browser, voila_url, released_course):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         page.goto(_lesson(voila_url, released_course), timeout=90_000)
         page.wait_for_selector(".course-scenario .course-choice", timeout=90_000)
         story = page.locator(".course-scenario").first
+        expect(story.locator("[aria-live=polite]").first).to_be_attached()  # there before the choice
         story.locator(".course-choice").first.focus()
         page.keyboard.press("Enter")
+        expect(story.locator("[aria-live=polite]", has_text="You chose:")).to_have_count(1, timeout=10_000)
         expect(story.get_by_role("button", name="Continue", exact=True)).to_be_focused(timeout=10_000)
         page.keyboard.press("Enter")
         expect(story.locator(".course-step-text")).to_be_focused(timeout=10_000)
+    finally:
+        context.close()
+
+
+def _sorting_lessons(released_course) -> dict[str, list]:
+    from course_lib.content import load_lesson
+
+    found = {}
+    for lid in released_course.lesson_ids:
+        content = load_lesson(released_course.self_paced / lid)
+        sorts = [q for q in (*content.self_checks.values(), *content.questions.values()) if q.kind == "sort"]
+        if sorts:
+            found[lid] = sorts
+    return found
+
+
+READ_SORT_CHOICES = """() => [...document.querySelectorAll('.course-sort-item')].map(item => {
+    const W = window.innerWidth;
+    return [...item.querySelectorAll('.widget-radio-box label')].map(label => {
+        const r = label.getBoundingClientRect(), s = getComputedStyle(label);
+        return {text: label.innerText.trim(), whole: label.scrollWidth <= label.clientWidth + 1
+                && label.scrollHeight <= label.clientHeight + 1 && s.textOverflow !== 'ellipsis',
+                inside: r.left >= -1 && r.right <= W + 1, tall: r.height >= 24};
+    });
+})"""
+
+
+def test_every_sorting_choice_reads_in_full_on_a_phone(browser, voila_url, released_course):
+    """A closed dropdown showed one line of its choice, cut off with an ellipsis at 375 px."""
+    lessons = _sorting_lessons(released_course)
+    assert lessons, "no lesson has a sorting question"
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        for lid, questions in lessons.items():
+            page.goto(f"{voila_url}/voila/render/{lid}/{lid}.ipynb", timeout=90_000)
+            page.wait_for_selector(".course-sort-item", timeout=90_000)
+            page.wait_for_selector("#loading", state="hidden", timeout=90_000)
+            items = page.evaluate(READ_SORT_CHOICES)
+            expected = sorted(tuple(c.text for c in q.categories) for q in questions for _item in q.options)
+            assert sorted(tuple(c["text"] for c in item) for item in items) == expected, lid
+            for item in items:
+                for choice in item:
+                    assert choice["whole"] and choice["inside"] and choice["tall"], (lid, choice)
+    finally:
+        context.close()
+
+
+def test_the_links_to_the_course_home_and_the_glossary_are_big_enough_to_tap(browser, voila_url, released_course):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(_lesson(voila_url, released_course), timeout=90_000)
+        page.wait_for_selector(READY, timeout=90_000)
+        links = page.locator(".celltag_navigation a")
+        assert links.count() >= 4
+        for box in (links.nth(i).bounding_box() for i in range(links.count())):
+            assert box and box["height"] >= 24, box
     finally:
         context.close()

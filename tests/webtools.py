@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 
 V1 = "v1.kernel.websocket.jupyter.org"
+LESSON = "01-what-is-ot"
+PAGE = f"/voila/render/{LESSON}/{LESSON}.ipynb"
+OTHER_PAGE = "/voila/render/02-why-schools-provide-ot/02-why-schools-provide-ot.ipynb"
+READY = ".course-question button"  # a lesson page's widgets are live
 # What a browser sends when the visitor opens a page by typing, a bookmark or the course's own link.
 NAVIGATION = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document",
               "Accept": "text/html"}
@@ -35,6 +39,30 @@ class Reply:
 
     def cookie_header(self) -> str:
         return "; ".join(line.split(";", 1)[0] for line in self.headers.get_all("Set-Cookie") or [])
+
+
+class Jar:
+    """A browser's cookies for one server: each kept by name and path, and sent only where its path
+    matches, as a browser does (a page's key goes only to its own kernel's endpoints)."""
+
+    def __init__(self):
+        self.cookies: dict[tuple[str, str], str] = {}
+
+    def keep(self, reply: Reply) -> Reply:
+        for line in reply.headers.get_all("Set-Cookie") or []:
+            name, value = line.split(";", 1)[0].split("=", 1)
+            path = re.search(r";\s*Path=([^;]*)", line, re.I)
+            self.cookies[(name.strip(), path.group(1) if path else "/")] = value
+        return reply
+
+    def header(self, path: str) -> str:
+        sent = [(p, n, v) for (n, p), v in self.cookies.items()
+                if p == "/" or path == p or path.startswith(p.rstrip("/") + "/")]
+        return "; ".join(f"{n}={v}" for p, n, v in sorted(sent, key=lambda c: -len(c[0])))
+
+    def for_kernel(self, kernel: str) -> str:
+        """What a browser sends to a kernel's channels websocket."""
+        return self.header(f"/api/kernels/{kernel}/channels")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -62,10 +90,15 @@ def widget_ids(html: str) -> list[str]:
     return re.findall(r'"model_id": "([0-9a-f]+)"', html)
 
 
+def kernel_pids(server: subprocess.Popen) -> list[int]:
+    """The server's kernels (its ipykernel children)."""
+    out = subprocess.run(["ps", "--ppid", str(server.pid), "-o", "pid=,args="], capture_output=True, text=True).stdout
+    return [int(line.split()[0]) for line in out.splitlines() if "ipykernel" in line]
+
+
 def kernels(server: subprocess.Popen) -> int:
-    """Kernels the server process has running (its ipykernel children)."""
-    out = subprocess.run(["ps", "--ppid", str(server.pid), "-o", "args="], capture_output=True, text=True).stdout
-    return sum("ipykernel" in line for line in out.splitlines())
+    """How many kernels the server process has running."""
+    return len(kernel_pids(server))
 
 
 def wait_for(condition, seconds: float, every: float = 0.3) -> bool:
@@ -93,12 +126,16 @@ def _up(url: str) -> bool:
         return False
 
 
-def comm_msg(comm_id, data, session: str) -> bytes:
-    """A widget (comm) message from a page to the kernel, in Jupyter's v1 websocket format."""
-    header = {"msg_id": uuid.uuid4().hex, "msg_type": "comm_msg", "username": "visitor", "session": session,
+def message(kind: str, content: dict, session: str) -> bytes:
+    """A message from a page to its kernel, in Jupyter's v1 websocket format."""
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "visitor", "session": session,
               "date": datetime.datetime.now(datetime.UTC).isoformat(), "version": "5.3"}
-    parts = [json.dumps(part).encode() for part in (header, {}, {}, {"comm_id": comm_id, "data": data})]
-    return serialize_msg_to_ws_v1(parts, "shell")
+    return serialize_msg_to_ws_v1([json.dumps(part).encode() for part in (header, {}, {}, content)], "shell")
+
+
+def comm_msg(comm_id, data, session: str) -> bytes:
+    """A widget (comm) message from a page to the kernel."""
+    return message("comm_msg", {"comm_id": comm_id, "data": data}, session)
 
 
 def read_message(raw: bytes) -> tuple[str, str, dict]:

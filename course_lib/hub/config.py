@@ -118,7 +118,8 @@ def configure(c, folder: Path | None = None) -> HubSettings:
     view_port = free_port()
     public = c.JupyterHub.bind_url.split("://", 1)[1].split("/", 1)[0]
     hosts = {public, *(h.strip() for h in os.environ.get("COURSE_HUB_HOSTS", "").split(",") if h.strip())}
-    view_cmd, view_env = voila_command(course_root / "build" / "self-paced", view_port, hosts=tuple(sorted(hosts)))
+    view_cmd, view_env = voila_command(course_root / "build" / "self-paced", view_port,
+                                       allowed_hosts=tuple(sorted(hosts)))
     view_cmd[0] = python
     view_cmd.append(f"--Voila.base_url=/services/{VIEW}/")
     view = {"name": VIEW, "url": f"http://127.0.0.1:{view_port}", "command": view_cmd, "display": False,

@@ -43,7 +43,7 @@ from pathlib import Path
 from .. import i18n, preference
 from ..files import atomic_write
 from ..layout import in_language
-from ..web import PAGE_SCRIPTS
+from ..page_scripts import PAGE_SCRIPTS
 from ..workspace import SyncReport, course_notebooks
 
 HERE = Path(__file__).resolve().parent

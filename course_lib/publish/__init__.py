@@ -8,6 +8,7 @@ problem raises :class:`BuildError`, and the command stops there::
                   → generate with nbgrader → withhold the keys → add the other languages
                   → scan the release for leaks
     self-paced  = check the sources → write the self-paced edition
+    cohort view = check the sources → write the web view without keys → scan it for leaks
 
 Only the command line imports this package: a lesson's kernel never does (it needs nbformat and
 nbgrader, which a kernel does without).
@@ -19,7 +20,13 @@ from collections.abc import Callable
 
 from ..layout import COURSE_HOME, CourseLayout
 from .checks import check_sources
-from .editions import withhold_keys, write_nbgrader_source, write_self_paced, write_translated_release
+from .editions import (
+    withhold_keys,
+    write_cohort_view,
+    write_nbgrader_source,
+    write_self_paced,
+    write_translated_release,
+)
 from .leaks import scan_release
 from .nbgrader import api_call, nbgrader_api
 
@@ -54,9 +61,16 @@ def scan_for_leaks(layout: CourseLayout) -> str:
     return "scanned the release: no key, rubric, hidden test or answers file in it"
 
 
+def scan_the_cohort_view(layout: CourseLayout) -> str:
+    if problems := scan_release(layout, layout.cohort_view):
+        raise BuildError("The web view without keys is not safe to serve:\n- " + "\n- ".join(problems))
+    return "scanned the web view without keys: no key, rubric, hidden test or answers file in it"
+
+
 RELEASE: tuple[Step, ...] = (check_the_sources, write_nbgrader_source, generate_with_nbgrader, withhold_keys,
                              write_translated_release, scan_for_leaks)
 SELF_PACED: tuple[Step, ...] = (check_the_sources, write_self_paced)
+COHORT_VIEW: tuple[Step, ...] = (check_the_sources, write_cohort_view, scan_the_cohort_view)
 
 
 def run(steps: tuple[Step, ...], layout: CourseLayout, say: Callable[[str], None] = lambda _line: None) -> None:
@@ -64,4 +78,4 @@ def run(steps: tuple[Step, ...], layout: CourseLayout, say: Callable[[str], None
         say(step(layout))
 
 
-__all__ = ["RELEASE", "SELF_PACED", "BuildError", "run"]
+__all__ = ["COHORT_VIEW", "RELEASE", "SELF_PACED", "BuildError", "run"]

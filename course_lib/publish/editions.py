@@ -5,7 +5,9 @@
 * :func:`withhold_keys`: after nbgrader has made ``grading/release/``, the release's lesson data
   loses every key, ``why``, graded feedback and rubric (the cohort edition);
 * :func:`write_self_paced`: ``build/self-paced/``, for a learner alone and for the web view: the
-  lessons with their keys, the course pages with the learner's progress, and the tools.
+  lessons with their keys, the course pages with the learner's progress, and the tools;
+* :func:`write_cohort_view`: ``build/cohort-view/``, the web view for a class: the same pages with
+  the cohort's lesson data, so not one key is on the server.
 
 A lesson in another language is a second notebook in the same folder, ``01-what-is-ot.es.ipynb``
 (the English notebook's Markdown cells replaced by their translations, by cell id), with the
@@ -218,11 +220,24 @@ def write_translated_release(layout: CourseLayout) -> str:
 
 def write_self_paced(layout: CourseLayout) -> str:
     course = Course(layout)
+    dest = _write_for_learners(layout, course, layout.self_paced, "self-paced")
+    return (f"wrote the self-paced edition ({len(course.outlines[DEFAULT].lessons)} lessons, in "
+            f"{', '.join(course.languages)}) in {dest}")
+
+
+def write_cohort_view(layout: CourseLayout) -> str:
+    """The web view for a class: laid out as the self-paced edition, with the cohort's lesson data (no keys)."""
+    course = Course(layout)
+    dest = _write_for_learners(layout, course, layout.cohort_view, "cohort")
+    return (f"wrote the web view without answer keys ({len(course.outlines[DEFAULT].lessons)} lessons, in "
+            f"{', '.join(course.languages)}) in {dest}")
+
+
+def _write_for_learners(layout: CourseLayout, course: Course, dest: Path, edition: str) -> Path:
     outline = course.outlines[DEFAULT]
-    dest = layout.self_paced
     dest.mkdir(parents=True, exist_ok=True)
     for lid in outline.lessons:
-        write_lesson(layout, course, lid, dest, "self-paced")
+        write_lesson(layout, course, lid, dest, edition)
     _remove_stale(dest, outline)
     for stale in dest.glob("course.*.yaml"):
         stale.unlink()
@@ -233,9 +248,9 @@ def write_self_paced(layout: CourseLayout) -> str:
     for stale in (*dest.glob("index.*.ipynb"), *dest.glob("glossary.*.ipynb"), *dest.glob("progress.*.ipynb")):
         stale.unlink()
     for code in course.languages:
-        write_pages(course.outlines[code], dest, progress=True, tools=tools[code], places=SELF_PACED_PLACES,
-                    languages=course.languages)
-    return f"wrote the self-paced edition ({len(outline.lessons)} lessons, in {', '.join(course.languages)}) in {dest}"
+        write_pages(course.outlines[code], dest, progress=edition != "cohort", tools=tools[code],
+                    places=SELF_PACED_PLACES, languages=course.languages)
+    return dest
 
 
 def _remove_stale(dest_root: Path, outline: Outline) -> None:

@@ -38,6 +38,7 @@ NOT_LEARNER_FACING = {
     "web/__init__.py": "what `course view` tells the person who runs the server",
     "web/gate.py": "refusals of requests no course page makes (another site's, another host's)",
     "web/responses.py": "the error of an API call, which no page shows",
+    "web/settings.py": "the web view's settings, for the person who runs the server",
     "hub/command.py": "what `course hub` tells the person who runs it",
     "hub/settings.py": "the hub's settings file and its problems, for the person who runs it",
     "hub/instructor.py": "the instructor's page (the instructor's commands are in English, as instructor/ is)",
@@ -187,6 +188,7 @@ _NOT_SAID = frozenset({  # calls whose strings a learner never reads: errors for
     "LessonError", "ValueError", "TypeError", "KeyError", "RuntimeError", "BuildError", "CommandError",
     "AttributeError", "StoreError", "fail", "exception", "debug", "info", "warning", "error", "getLogger",
     "compile", "Path", "open", "import_module", "register",
+    "close",  # a websocket's close reason: the page reads its code and says why in its own words
 })
 _RECEIVER = frozenset({"join", "format", "split", "replace", "startswith", "endswith", "strip"})  # ", ".join(...)
 _NOT_TEXT = re.compile(r"<style[^>]*>.*?</style>|style=(['\"]).*?\1|</?\w+|[\w-]+=|>|\{[^{}]*\}|&\w+;", re.S)

@@ -94,9 +94,17 @@ def self_contained(nb, language: str | None = None) -> None:
 
 # The web view's own words around a page (its template and page script read them from the notebook):
 PAGE_WORDS = {"loading": N_("Opening the lesson…"),
-              "lost": N_("This page has lost its connection to the course, so its buttons no longer work. This "
-                         "happens when a page is left unused for a long time or the course server restarts. Reload "
-                         "the page to go on (answers given on this page are not kept)."),
+              "lost": N_("This page has lost its connection to the course, so its buttons no longer work."),
+              # why, when the server said (course_lib/web/kernels.py, ENDINGS; course.js shows it):
+              "lost_replaced": N_("It was ended because you opened more lessons in other tabs, and this browser "
+                                  "keeps only a few open at once."),
+              "lost_idle": N_("It was ended because it was not used for an hour."),
+              "lost_stopping": N_("It was ended because the course server restarted."),
+              "lost_failed": N_("It was ended because it ran into a problem on the server."),
+              "lost_unclaimed": N_("It was ended because it took too long to connect."),
+              "lost_unknown": N_("This happens when a page is left unused for a long time or the course server "
+                                 "restarts."),
+              "lost_again": N_("Reload the page to go on (answers given on this page are not kept)."),
               "reload": N_("Reload the page")}
 # The learner's JupyterLab's own words on a course page (course_lib/learner/labextensions/course-learner reads them
 # from the notebook's metadata, so they are in the page's language; its own English copy is only for a page made

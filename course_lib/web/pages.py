@@ -79,6 +79,15 @@ def crowded(url: str, home: str, t: Language = ENGLISH) -> str:
                 f"<p>{_link(url, t._('Try again'), button=True)} {_link(home, t._('Course home'))}</p>", t=t)
 
 
+def many_opening(url: str, home: str, most: int, t: Language = ENGLISH) -> str:
+    """For one browser opening more lessons at once than it may hold: none of them is ended for it."""
+    return page(t._("Many lessons are opening"),
+                "<p>" + t._("This browser is opening many lessons at once, and up to {most} stay open together. This "
+                            "one did not open, so that the others can finish opening.", most=most) + "</p>\n<p>"
+                + t._("Close a lesson you are not reading, then try again.") + "</p>\n"
+                f"<p>{_link(url, t._('Try again'), button=True)} {_link(home, t._('Course home'))}</p>", t=t)
+
+
 def not_found(home: str, t: Language = ENGLISH) -> str:
     return page(t._("Page not found"), "<p>" + t._("We could not find this page. The link may be old or have a typing "
                 "mistake.") + "</p>\n" f"<p>{_link(home, t._('Go to the course home'), button=True)}</p>", t=t)

@@ -8,6 +8,11 @@ framing by other sites, no Referer sent elsewhere.
 
 An error page in HTML is replaced by the course's own (plain words, a link home); a 5xx answer
 of any kind loses its body, so no traceback or server path can leave in it.
+
+Cookies leave as the course's own do, whichever handler sets them (Voila's ``_xsrf``, Jupyter's
+``username-*``): with ``Secure`` when the visitor came over https (the reverse proxy says
+``X-Forwarded-Proto: https``), and for the browser session only, not for 30 days
+(:class:`SessionCookies`, mixed into every handler of the route table, with :class:`PlainErrors`).
 """
 
 from __future__ import annotations
@@ -41,6 +46,38 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 OWN_PAGE = "X-Course-Page"  # set by the course's handlers on their own pages; never sent
+
+
+def over_https(request: httputil.HTTPServerRequest) -> bool:
+    """The visitor's own connection was https (the server is behind a proxy that says so)."""
+    return request.protocol == "https" or request.headers.get("X-Forwarded-Proto") == "https"
+
+
+class PlainErrors:
+    """Mixin for a request handler: an error page is written without looking for Jupyter's error
+    templates, which the web view does not have (each error logged three tracebacks looking for
+    them). The course's own page replaces it on the way out; an API handler keeps its JSON."""
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        from jupyter_server.base.handlers import APIHandler
+
+        if isinstance(self, APIHandler) or not hasattr(self, "render_template"):
+            return super().write_error(status_code, **kwargs)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(f"<!DOCTYPE html>\n<title>{status_code}</title>\n")
+
+
+class SessionCookies:
+    """Mixin for a request handler: every cookie it sets lasts for the browser session only, and is
+    ``Secure`` over https (a cookie being deleted is left as it is)."""
+
+    def set_cookie(self, name, value, *args, **kwargs):
+        if "expires" not in kwargs:
+            kwargs.pop("max_age", None)
+            kwargs["expires_days"] = None
+            if over_https(self.request):
+                kwargs["secure"] = True
+        return super().set_cookie(name, value, *args, **kwargs)
 
 
 def course_responses(base_url: str) -> type[OutputTransform]:

@@ -8,9 +8,11 @@ that sends a browser on at once (now from the course itself) and leaves a script
 A browser too old to send Fetch Metadata follows the same page's link, which carries a token
 the server signed in the last 10 to 20 minutes.
 
-The page sets the ``course_visitor`` cookie (HttpOnly, SameSite=Strict), which the kernel's
-endpoints then require (:mod:`course_lib.web.gate`). Caps are the kernel manager's
-(:mod:`course_lib.web.kernels`): over them the visitor gets a "busy, try again in a minute" page.
+The page sets the ``course_visitor`` cookie (HttpOnly, SameSite=Strict), by which the kernel
+manager counts one browser's pages, and the page's own key, which its kernel's endpoints then
+require (:mod:`course_lib.web.gate`). Caps are the kernel manager's
+(:mod:`course_lib.web.kernels`): over them the visitor gets a page that says so ("busy, try again
+in a minute", "many lessons are opening in this browser").
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ import tornado.web
 from voila.tornado.handler import TornadoVoilaHandler
 
 from . import pages
-from .gate import SESSION_COOKIE
+from .gate import PAGE_COOKIE, SESSION_COOKIE
 from .kernels import KernelsBusy, Visit
-from .responses import OWN_PAGE
+from .responses import OWN_PAGE, over_https
 
 _SECRET = secrets.token_bytes(32)  # per server process: tokens die with it
 _TOKEN_WINDOW = 600
@@ -66,20 +68,28 @@ def forwarded_address(request) -> str | None:
 
 
 class _VisitorKernels:
-    """The kernel manager as one page view's handler sees it: the kernel it gets is recorded as its visitor's."""
+    """The kernel manager as one page view's handler sees it: the kernel it gets is recorded as its
+    visitor's, and a page whose preheated kernel is still being made takes another at once (a warm
+    one, :mod:`course_lib.web.warm`) instead of waiting for it."""
 
     def __init__(self, manager, visit: Visit):
         self._manager, self._visit = manager, visit
+        self.kernel_id: str | None = None
 
     def __getattr__(self, name):
         return getattr(self._manager, name)
 
+    def get_pool_size(self, notebook: str) -> int:
+        return self._manager.get_pool_size(notebook) if self._manager.has_ready_kernel(notebook) else 0
+
     async def start_kernel(self, **kwargs):
-        return await self._manager.start_visitor_kernel(self._visit, **kwargs)
+        self.kernel_id = await self._manager.start_visitor_kernel(self._visit, **kwargs)
+        return self.kernel_id
 
     async def get_rendered_notebook(self, *args, **kwargs):
         task, rendered, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
         self._manager.record(kernel_id, self._visit)
+        self.kernel_id = kernel_id
         return task, rendered, kernel_id
 
 
@@ -88,7 +98,8 @@ class LessonHandler(TornadoVoilaHandler):
 
     It also sets the ``_xsrf`` cookie the page sends when it closes: Voila 0.5 sets it only on
     its directory pages, so a visitor who came straight to a lesson could not free its kernel
-    by closing the tab (voila-dashboards/voila#1458).
+    by closing the tab (voila-dashboards/voila#1458); and, before the page's first byte, the
+    page's key (:data:`~course_lib.web.gate.PAGE_COOKIE`) for its kernel's endpoints only.
     """
 
     _visitor_kernels = None
@@ -109,12 +120,16 @@ class LessonHandler(TornadoVoilaHandler):
         visit = Visit(self._session(), forwarded_address(self.request))
         if manager.too_many_from(visit.address):
             return self._own_page(429, pages.crowded(self.request.uri, self._home(), self._language()))
-        await manager.make_room_for(visit.session)
-        if manager.is_full() and not manager.has_ready_kernel(path or ""):
-            return self._busy()
-        self._visitor_kernels = _VisitorKernels(manager, visit)
+        if not await manager.make_room_for(visit):
+            return self._own_page(429, pages.many_opening(self.request.uri, self._home(),
+                                                          manager.max_kernels_per_visitor, self._language()))
+        kernels = self._visitor_kernels = _VisitorKernels(manager, visit)
         try:
+            if not manager.room_for_visitor(path or ""):
+                return self._busy()
             async for html in self.get_generator(path=path):
+                if kernels.kernel_id and not self._headers_written:
+                    self._give_key(kernels.kernel_id, visit.key)
                 self.write(html.replace(_HEARTBEAT, "<!-- still working -->"))
                 self.flush()
         except KernelsBusy:
@@ -122,6 +137,16 @@ class LessonHandler(TornadoVoilaHandler):
                 raise
             self.clear()
             self._busy()
+        finally:
+            manager.release(visit)
+            if kernels.kernel_id:
+                manager.loaded(kernels.kernel_id)
+
+    def _give_key(self, kernel_id: str, key: str) -> None:
+        """The page key, once per path (tornado's set_cookie keeps one cookie of a name)."""
+        secure = "; Secure" if over_https(self.request) else ""
+        for path in self.settings["course_kernel_routes"].cookie_paths(kernel_id):
+            self.add_header("Set-Cookie", f"{PAGE_COOKIE}={key}; Path={path}; HttpOnly; SameSite=Strict{secure}")
 
     def _busy(self) -> None:
         self.set_header("Retry-After", "60")
@@ -145,6 +170,5 @@ class LessonHandler(TornadoVoilaHandler):
         if _SESSION_FORMAT.fullmatch(current):
             return current
         session = secrets.token_urlsafe(32)
-        https = self.request.protocol == "https" or self.request.headers.get("X-Forwarded-Proto") == "https"
-        self.set_cookie(SESSION_COOKIE, session, path=self.base_url, httponly=True, samesite="Strict", secure=https)
+        self.set_cookie(SESSION_COOKIE, session, path=self.base_url, httponly=True, samesite="Strict")
         return session

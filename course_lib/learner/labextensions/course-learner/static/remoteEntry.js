@@ -152,7 +152,7 @@ var _JUPYTERLAB;
   }
 
   /** Screen readers: live regions for feedback, and focus after a story choice. The web view's
-   *  own file (course_lib/web/voila/templates/course/static/course-a11y.js), which the learner's
+   *  own file (course_lib/page_scripts/js/course-a11y.js), which the learner's
    *  JupyterLab serves under static/. */
   function pageHelpers() {
     if (document.getElementById('course-a11y')) { return; }
