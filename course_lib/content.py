@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from .files import parse_yaml
 from .i18n import DEFAULT
 from .questions import Question, Reflection
 from .reader import LessonError, Reader
@@ -96,7 +97,7 @@ def read_raw(folder: str | Path) -> dict:
     """The lesson file's data as YAML gives it (for editions and checks)."""
     path = Path(folder) / LESSON_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise LessonError(
             f"This lesson's content file ({path.name}) is not in {path.parent}. "

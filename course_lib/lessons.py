@@ -23,11 +23,11 @@ import mimetypes
 from html import escape
 from pathlib import Path
 
-import yaml
 from IPython.display import HTML
 
 from . import i18n, modes, render, views
 from .content import LessonContent, load_lesson
+from .files import parse_yaml
 from .i18n import N_
 from .layout import ALT_TEXT_FILE, ANSWERS_FILE, find_layout, in_language
 from .modes import Mode
@@ -314,7 +314,7 @@ class Lesson:
         for folder in (self.folder / "assets", layout.assets if layout else None):
             if folder is not None and (folder / shown).is_file():
                 alt_file = folder / alt_name
-                alt = (yaml.safe_load(alt_file.read_text(encoding="utf-8")) or {}).get(shown) \
+                alt = (parse_yaml(alt_file.read_text(encoding="utf-8")) or {}).get(shown) \
                     if alt_file.is_file() else None
                 if alt:
                     return folder / shown, " ".join(str(alt).split())

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from .content import LessonContent, load_lesson
+from .files import parse_yaml
 from .i18n import DEFAULT, N_
 from .layout import COURSE_FILE, lesson_ids
 from .reader import LessonError
@@ -61,7 +62,7 @@ def read_course(folder: Path) -> dict:
     """``course.yaml`` as YAML gives it, checked to have tracks."""
     path = folder / COURSE_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise LessonError(f"{path}: missing; it lists the course's tracks") from None
     except yaml.YAMLError as exc:
@@ -115,7 +116,7 @@ def load_outline(folder: Path, language: str | None = None) -> Outline:
 def pass_mark(folder: Path) -> float:
     """The pass mark in ``course.yaml`` in ``folder`` (a lesson's kernel reads it without the lessons)."""
     try:
-        raw = yaml.safe_load((folder / COURSE_FILE).read_text(encoding="utf-8"))
+        raw = parse_yaml((folder / COURSE_FILE).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return PASS_MARK
     try:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from .files import parse_yaml
 from .reader import LessonError
 
 LESSON_FILE = "lesson.yaml"
@@ -198,7 +199,7 @@ def load_translation(folder: str | Path, lang: str, name: str | None = None) -> 
     """The translation file of the lesson in ``folder`` (or the file ``name`` there, e.g. ``course.es.yaml``)."""
     path = Path(folder) / name if name else translation_file(folder, lang)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise LessonError(f"{path}: there is no {lang!r} translation of this {'file' if name else 'lesson'}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -254,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     verb, folder, lang = args[0], Path(args[1]), args[2]
     if (folder / "tools.yaml").is_file():
         return _tools_main(verb, folder, lang)
-    raw = yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8"))
+    raw = parse_yaml((folder / LESSON_FILE).read_text(encoding="utf-8"))
     nb = folder / f"{folder.name}.ipynb"
     cells = notebook_cells(nb) if nb.is_file() else {}
     if verb == "skeleton":
@@ -282,7 +283,7 @@ def _tools_main(verb: str, folder: Path, lang: str) -> int:
         if target.exists():
             print(f"{target} exists; not overwritten")
             return 1
-        raw = yaml.safe_load((folder / "tools.yaml").read_text(encoding="utf-8"))
+        raw = parse_yaml((folder / "tools.yaml").read_text(encoding="utf-8"))
         target.write_text(yaml.safe_dump(_nested(english_texts(raw, notebook_cells(folder), TOOLS_STRUCTURE)),
                                          sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
         print(f"wrote {target}: replace each English text with its translation")

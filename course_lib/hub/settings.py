@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from ..files import atomic_write
+from ..files import atomic_write, parse_yaml
 
 SETTINGS_FILE = "hub.yaml"
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,23}")
@@ -132,7 +132,7 @@ class HubSettings:
     def load(cls, folder: Path) -> HubSettings:
         folder = Path(folder).resolve()
         path = folder / SETTINGS_FILE
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
         if not isinstance(data, dict):
             raise ValueError(f"{path} is not a settings file (it should be a YAML mapping)")
         cohorts = []

@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from ..content import LESSON_FILE, LessonContent, parse_lesson, read_raw, read_scenario
+from ..files import parse_yaml
 from ..layout import CourseLayout
 from ..outline import load_outline
 from ..questions import KINDS, MIN_LENGTH_CUE, Question, Reflection
@@ -162,7 +163,7 @@ def _alt_texts(layout: CourseLayout) -> dict:
     import yaml
 
     try:
-        return yaml.safe_load(layout.alt_text_file.read_text(encoding="utf-8")) or {}
+        return parse_yaml(layout.alt_text_file.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return {}
 

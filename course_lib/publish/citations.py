@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from ..files import parse_yaml
 from ..layout import LESSON_FILE, CourseLayout
 
 _CFR = re.compile(r"\b((?:300|303|104|100|99)\.\d+)((?:\([a-z0-9]+\))*)")
@@ -28,7 +29,7 @@ _SOURCED = re.compile(r"CFR|U\.S\.C\.|Endrew|Source|\b(?:300|104|99)\.\d+")
 
 
 def allowed_citations(layout: CourseLayout) -> tuple[set[str], set[str]]:
-    data = yaml.safe_load(layout.citations_file.read_text(encoding="utf-8")) or {}
+    data = parse_yaml(layout.citations_file.read_text(encoding="utf-8")) or {}
     return set(data.get("cfr") or {}), set(data.get("usc") or {})
 
 
@@ -56,7 +57,7 @@ def texts(folder: Path, claims_only: bool = False) -> Iterator[str]:
         yield from _notebook_paragraphs(nb)
     for data in sorted(folder.glob("*.yaml")):
         try:
-            yield from _strings(yaml.safe_load(data.read_text(encoding="utf-8")), claims_only)
+            yield from _strings(parse_yaml(data.read_text(encoding="utf-8")), claims_only)
         except yaml.YAMLError:
             continue  # reported by the data checks, naming the file
 
@@ -111,7 +112,7 @@ _NOT_PROSE = ("id", "next", "kind", "answer", "start", "sources", "glossary", "a
 def learner_prose(folder: Path) -> str:
     """The lesson's reading text, without citations, code, rubrics or Markdown marks."""
     notebook = json.loads((folder / f"{folder.name}.ipynb").read_text(encoding="utf-8"))
-    data = yaml.safe_load((folder / LESSON_FILE).read_text(encoding="utf-8"))
+    data = parse_yaml((folder / LESSON_FILE).read_text(encoding="utf-8"))
     return plain_prose([_source(cell) for cell in notebook["cells"] if cell["cell_type"] == "markdown"], data)
 
 

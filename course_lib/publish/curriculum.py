@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..content import LessonContent
+from ..files import parse_yaml
 from ..layout import ALT_TEXT_FILE, CourseLayout, in_language
 from .citations import texts
 
@@ -48,7 +49,7 @@ def picture_texts(layout: CourseLayout, lid: str, language: str | None = None):
     path = layout.lesson_notebook(lid)
     try:
         calls, _problems = element_calls(nbformat.read(path, as_version=4))
-        alt = yaml.safe_load((layout.assets / in_language(ALT_TEXT_FILE, language)).read_text(encoding="utf-8")) or {}
+        alt = parse_yaml((layout.assets / in_language(ALT_TEXT_FILE, language)).read_text(encoding="utf-8")) or {}
     except Exception:  # noqa: BLE001 - an unreadable notebook or alt text is reported by the other checks
         return
     for call in calls:
@@ -68,15 +69,21 @@ def topic_problems(layout: CourseLayout) -> list[str]:
     path = layout.notebooks / TOPICS_FILE
     if not path.is_file():
         return [f"{path} is missing: it lists the rules the course must teach, and where"]
-    topics = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    topics = parse_yaml(path.read_text(encoding="utf-8")) or {}
     lessons, problems, cache = _by_number(layout), [], {}
+
+    def text_of(lid: str) -> str:  # each lesson read once (setdefault would read it for every topic)
+        if lid not in cache:
+            cache[lid] = _lesson_text(layout, lid)
+        return cache[lid]
+
     for name, topic in topics.items():
         for number in topic.get("lessons", []):
             lid = lessons.get(str(number))
             if lid is None:
                 problems.append(f"{TOPICS_FILE}: {name} names lesson {number}, which does not exist")
                 continue
-            text = cache.setdefault(lid, _lesson_text(layout, lid))
+            text = text_of(lid)
             low = text.lower()
             problems += [f"{lid}: must cite {c} ({name}, {', '.join(topic.get('facts', []))})"
                          for c in topic.get("cite", []) if c not in text]
@@ -85,7 +92,7 @@ def topic_problems(layout: CourseLayout) -> list[str]:
             problems += [f"{lid}: must not say \"{s}\" ({name}: it is wrong or incomplete)"
                          for s in topic.get("never", []) if s.lower() in low]
     for lid in layout.lesson_ids:
-        text = cache.setdefault(lid, _lesson_text(layout, lid)).lower()
+        text = text_of(lid).lower()
         if "check your state" in text and HELP.lower() not in text:
             problems.append(f"{lid}: says \"check your state\" but not where to get help: name the {HELP} (F66)")
     return problems
@@ -109,7 +116,7 @@ def character_problems(layout: CourseLayout) -> list[str]:
     path = layout.notebooks / CHARACTERS_FILE
     if not path.is_file():
         return [f"{path} is missing: it lists the course's characters"]
-    cast = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    cast = parse_yaml(path.read_text(encoding="utf-8")) or {}
     students = cast.get("students") or {}
     adults = {**(cast.get("staff") or {}), **(cast.get("families") or {})}
     problems = []
@@ -150,7 +157,7 @@ def citation_place_problems(layout: CourseLayout) -> list[str]:
 
 def _speech_texts(folder: Path):
     try:
-        data = yaml.safe_load((folder / "lesson.yaml").read_text(encoding="utf-8")) or {}
+        data = parse_yaml((folder / "lesson.yaml").read_text(encoding="utf-8")) or {}
     except yaml.YAMLError:
         return  # reported by the data checks
     for scenario in (data.get("scenarios") or {}).values():

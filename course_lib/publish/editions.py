@@ -29,7 +29,7 @@ import yaml
 
 from .. import translation
 from ..content import dump, parse_lesson, read_raw, with_edition
-from ..files import atomic_write
+from ..files import atomic_write, parse_yaml
 from ..i18n import DEFAULT
 from ..i18n import language as language_of
 from ..layout import ALT_TEXT_FILE, COURSE_FILE, COURSE_HOME, LESSON_FILE, CourseLayout, in_language
@@ -123,7 +123,7 @@ def _copy_pictures(layout: CourseLayout, names: list[str], dest: Path, languages
     for code in languages:
         shown = [in_language(name, code) for name in names]
         alt_file = in_language(ALT_TEXT_FILE, code)
-        alt = yaml.safe_load((layout.assets / alt_file).read_text(encoding="utf-8")) or {}
+        alt = parse_yaml((layout.assets / alt_file).read_text(encoding="utf-8")) or {}
         for name in shown:
             shutil.copy2(layout.assets / name, dest / name)
         atomic_write(dest / alt_file, yaml.safe_dump({n: alt[n] for n in shown}, allow_unicode=True, width=100))

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from .. import i18n, translation
+from ..files import parse_yaml
 from ..layout import ALT_TEXT_FILE, COURSE_FILE, LESSON_FILE, CourseLayout, in_language
 from ..outline import course_languages, read_course
 from ..reader import LessonError
@@ -93,7 +94,7 @@ def _picture_parity(layout: CourseLayout, lid: str, code: str) -> list[str]:
     calls, _problems = element_calls(nbformat.read(layout.lesson_notebook(lid), as_version=4))
     alt_file = in_language(ALT_TEXT_FILE, code)
     path = layout.assets / alt_file
-    alt = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
+    alt = (parse_yaml(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
     problems = []
     for name in [c.arg for c in calls if c.method == "picture" and c.arg]:
         shown = in_language(name, code)
@@ -122,7 +123,7 @@ def _tools_parity(layout: CourseLayout, languages: tuple[str, ...]) -> list[str]
 
 
 def _lesson_parity(layout: CourseLayout, lid: str, code: str, path: Path) -> list[str]:
-    return translation.problems(yaml.safe_load((layout.lesson(lid) / LESSON_FILE).read_text(encoding="utf-8")),
+    return translation.problems(parse_yaml((layout.lesson(lid) / LESSON_FILE).read_text(encoding="utf-8")),
                                 translation.notebook_cells(layout.lesson_notebook(lid)),
                                 translation.load_translation(layout.lesson(lid), code), f"{lid}/{path.name}")
 
@@ -179,7 +180,7 @@ def texts_in(layout: CourseLayout, code: str) -> dict[str, list[str]]:
 
 def _translated(path: Path, structure: frozenset = translation.STRUCTURE):
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return  # reported by the parity check
     yield from translation.translated_texts(data, structure).values()
@@ -202,7 +203,7 @@ def prose(layout: CourseLayout, lid: str, code: str) -> str:
     from .citations import plain_prose
 
     tr = translation.load_translation(layout.lesson(lid), code)
-    raw = yaml.safe_load((layout.lesson(lid) / LESSON_FILE).read_text(encoding="utf-8"))
+    raw = parse_yaml((layout.lesson(lid) / LESSON_FILE).read_text(encoding="utf-8"))
     words, cells = translation.translate(raw, translation.notebook_cells(layout.lesson_notebook(lid)), tr, lid)
     return plain_prose(list(cells.values()), words)
 
@@ -235,7 +236,7 @@ def tools_ease(layout: CourseLayout, code: str) -> float | None:
     path = layout.tools / f"tools.{code}.yaml"
     if not path.is_file():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     words = {k: v for k, v in data.items() if k not in ("cells", "fields", "letter_words", "in_my_language")}
     return reading_ease(re.sub(r"\{\w+\}", "Sam", plain_prose(list((data.get("cells") or {}).values()), words)), code)
 

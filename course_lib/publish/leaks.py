@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from .. import content, translation
+from ..files import parse_yaml
 from ..layout import ANSWERS_FILE, LESSON_FILE, CourseLayout
 from ..reader import LessonError
 
@@ -92,7 +93,7 @@ def _readable_text(path: Path) -> str:
         import yaml
 
         try:
-            return "\n".join([raw, *_strings(yaml.safe_load(raw))])
+            return "\n".join([raw, *_strings(parse_yaml(raw))])
         except yaml.YAMLError:
             return raw
     if path.suffix != ".ipynb":

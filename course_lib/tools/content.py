@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from ..files import parse_yaml
 from ..i18n import ENGLISH, N_, Language, Message
 from ..i18n import language as language_of
 
@@ -152,7 +153,7 @@ def translation_name(language: str) -> str:
 def _read(folder: Path) -> dict:
     path = folder / TOOLS_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ToolsError(f"{path} could not be read: {exc}") from None
     if not isinstance(data, dict):
