@@ -131,7 +131,8 @@ class Person:
             if reply.status_code == 200:
                 return reply.json()
             time.sleep(1)
-        raise AssertionError(f"{path} did not arrive in {self.name}'s folder")
+        said = [line for line in self.hub.log.splitlines() if "course" in line or "rror" in line]
+        raise AssertionError(f"{path} did not arrive in {self.name}'s folder; the hub's log:\n" + "\n".join(said[-60:]))
 
     def run(self, notebook: str, code: str, seconds: float = 180, keep: bool = False) -> str:
         """Run ``code`` in a kernel of ``notebook`` (in its folder), as the page does; what it printed.

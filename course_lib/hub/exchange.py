@@ -103,9 +103,11 @@ def hand_in(root: Path, lesson: str) -> str:
 def fetch_feedback(root: Path) -> list[str]:
     """Fetch the feedback released for any lesson the learner handed in; the lessons that got new feedback."""
     listing = _exchange("List", root, cached=True).start()  # per lesson, its hand-ins ("submissions")
+    # per notebook, not per hand-in: nbgrader calls a hand-in's feedback ready only when every notebook
+    # in it has some, and a lesson handed in carries its other language's notebook, which is never graded
     lessons = sorted({a["assignment_id"] for a in listing for s in a.get("submissions", [])
-                      if s.get("has_exchange_feedback") and (not s.get("has_local_feedback")
-                                                             or s.get("feedback_updated"))})
+                      for nb in s.get("notebooks", []) if nb.get("has_exchange_feedback")
+                      and (not nb.get("has_local_feedback") or nb.get("feedback_updated"))})
     for lesson in lessons:
         try:
             _exchange("FetchFeedback", root, lesson).start()
