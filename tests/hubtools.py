@@ -181,9 +181,10 @@ def _execute(ws, code: str, seconds: float) -> str:
     return "".join(out)
 
 
-def answers_code(answers: dict, reflection: str | None, rid: str | None) -> str:
-    """Answer through the lesson's widgets, then press its Hand in button (the callback a click runs)."""
-    return answering(answers, reflection, rid) + (
+def answers_code(answers: dict, reflection: str | None, rid: str | None, language: str = "en") -> str:
+    """Answer through the lesson's widgets (in the notebook of ``language``), then press its Hand in
+    button (the callback a click runs)."""
+    return answering(answers, reflection, rid, language) + (
         "panel = lesson.check_lesson()\npanel.go.click()\n"
         "from course_lib.views import text_of\nprint(text_of(panel.status.value))\n")
 

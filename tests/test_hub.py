@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.slow,
 COHORT, OTHER = "ot-in-special-education", "spring"
 LESSON = "01-what-is-ot"
 NOTEBOOK = f"{LESSON}/{LESSON}.ipynb"
+SPANISH = f"{LESSON}/{LESSON}.es.ipynb"
 LEARNERS = ["ana", "ben", "cho", "dee", "eli"]
 OPEN = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 ROSTER = """id,first_name,last_name,email
@@ -122,7 +123,8 @@ def test_a_class_hands_in_by_button_and_each_learner_gets_their_own_feedback(hub
     page = _press(teacher, "release")
     assert re.search(rf"<h2>{LESSON}</h2><p>Given out", page)
 
-    # four learners through the hub's API, answering in their lesson's own kernel; ben hands in twice
+    # four learners through the hub's API, answering in their lesson's own kernel; ben hands in twice,
+    # cho answers in Spanish
     people = {name: Person(hub, name) for name in LEARNERS[1:]}
     assert all(p.logged_in for p in people.values())
     for person in people.values():
@@ -132,6 +134,10 @@ def test_a_class_hands_in_by_button_and_each_learner_gets_their_own_feedback(hub
         if name == "ben":
             said = person.run(NOTEBOOK, answers_code(wrong, None, rid))
             assert "Handed in." in said, said
+        if name == "cho":  # in Spanish: the same lesson, handed in as one nbgrader assignment
+            said = person.run(SPANISH, answers_code(plan[name], "El almuerzo y el recreo.", rid, "es"))
+            assert "Entregada." in said and "Entregada el" in said and "entregarla otra vez" in said, said
+            continue
         said = person.run(NOTEBOOK, answers_code(plan[name], "Lunch and recess.", rid))
         assert "Handed in." in said and "Handed in on" in said and "hand it in again" in said, said
 
@@ -162,7 +168,8 @@ def test_a_class_hands_in_by_button_and_each_learner_gets_their_own_feedback(hub
             listing = person.wait_for_file(f"{LESSON}/feedback", seconds=120)
             stamp = listing["content"][0]["name"]
             html = person.contents(f"{LESSON}/feedback/{stamp}/{LESSON}.html").json()["content"]
-            assert f"Your score: {expected[name]:g} of" in html, (name, html[:2000])
+            said = f"Sus puntos: {expected[name]:g} de" if name == "cho" else f"Your score: {expected[name]:g} of"
+            assert said in html, (name, html[:2000])
         page.get_by_role("button", name="Look for feedback").click()
         feedback = page.locator(OPEN).get_by_text("Your instructor has returned feedback.")
         expect(feedback).to_be_visible(timeout=60_000)

@@ -34,6 +34,7 @@ from webtools import (
     kernels,
     message,
     read_message,
+    run_apart,
     talk_to_kernel,
     wait_for,
     widget_ids,
@@ -120,7 +121,7 @@ async def _still_open(socket) -> bool:
 def test_at_a_low_open_files_limit_a_flood_gets_pages_or_the_busy_page_and_the_server_lives_on(
         released_course, tmp_path):
     with server(released_course.self_paced, tmp_path, open_files=256) as (proc, url, log):
-        got = asyncio.run(_flood(url, visitors=30, sockets_each=4))
+        got = run_apart(_flood(url, visitors=30, sockets_each=4))
         assert proc.poll() is None, "the server died"
         assert _served_log_problems(log) == []
         assert set(got["statuses"]) == {200, 503}, got["statuses"]

@@ -67,7 +67,7 @@ def test_the_wheel_installed_in_a_fresh_environment_starts_the_course(tmp_path):
         assert set(lessons) <= shown and {"index.ipynb", "progress.ipynb", "tools"} <= shown
         assert "course.yaml" not in shown  # the course's data files are not in the learner's file list
         lesson = _get(f"http://127.0.0.1:{port}/api/contents/{lessons[0]}/{lessons[0]}.ipynb?token={token}")
-        assert lesson["writable"] is False and lesson["content"]["metadata"]["course"] == {"lesson": lessons[0]}
+        assert lesson["writable"] is False and lesson["content"]["metadata"]["course"]["lesson"] == lessons[0]
         assert all(c["metadata"]["editable"] is False for c in lesson["content"]["cells"])
     finally:
         proc.send_signal(signal.SIGINT)

@@ -179,5 +179,11 @@ def talk_to_kernel(base_url: str, kernel: str, send=(), listen: float = 3.0, coo
     """
     base_ws = "ws" + base_url.removeprefix("http")
     talk = _channels(base_ws, kernel, list(send), listen, cookie, origin, session or uuid.uuid4().hex)
+    return run_apart(talk)
+
+
+def run_apart(coroutine):
+    """``asyncio.run`` in a thread of its own: Playwright's sync API, once a test session has used it,
+    keeps an event loop running in the tests' thread."""
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, talk).result()
+        return thread.submit(asyncio.run, coroutine).result()
