@@ -71,8 +71,9 @@ def _close(url: str, page, jar: Jar | None = None) -> int:
 
 
 def _served_log_problems(log: Path) -> list[str]:
-    text = log.read_text()
-    return [line for line in text.splitlines()
+    """Each problem line of the server's log, a traceback with the twenty lines after it (to say which)."""
+    lines = log.read_text().splitlines()
+    return ["\n".join(lines[at:at + 20]) if "Traceback" in line else line for at, line in enumerate(lines)
             if "Traceback" in line or "Too many open files" in line or re.match(r"^500 ", line)
             or "TemplateNotFound" in line or "Timeout waiting for kernel_info" in line]
 
@@ -345,7 +346,8 @@ def test_odd_requests_get_a_plain_not_found_and_leave_no_traceback_in_the_log(re
             talk_to_kernel(url, kernel, cookie=jar.for_kernel(kernel), listen=0.5)
         assert _close(url, page, jar) == 410
         assert fetch(f"{url}/api/kernels/{kernel}").status == 403  # to anyone else, nothing about it
-        assert _served_log_problems(log) == []
+        jar.keep(fetch(url + PAGE, NAVIGATION))  # a page still open when the server stops
+    assert log.read_text().count("Kernel shutdown") == 2 and _served_log_problems(log) == []  # stopped quietly
 
 
 def test_a_web_view_kernel_keeps_no_history(released_course, tmp_path, monkeypatch):

@@ -221,12 +221,16 @@ class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
             self._ending[kernel_id] = why
             await self.shutdown_kernel(kernel_id)
 
-    async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
-        """Also closes the kernel's websockets, with the reason, so its page says at once why it stopped."""
+    async def shutdown_kernel(self, kernel_id: str, now: bool = True, restart: bool = False):
+        """Also closes the kernel's websockets, with the reason, so its page says at once why it stopped.
+
+        A visitor's kernel holds nothing to keep, so it is stopped at once (``now``): asked politely,
+        ipykernel 7.4 sometimes trips over its own closed output socket while answering and prints a
+        traceback into the server's log (its flush after a shutdown request races the IOPub thread)."""
         why = self._ending.setdefault(kernel_id, "stopping" if self._closing else "closed")
         self._forget_warm(kernel_id)
         try:
-            return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+            return await super().shutdown_kernel(kernel_id, now=now, restart=restart)
         finally:
             self._ending.pop(kernel_id, None)
             self.budgets.pop(kernel_id, None)
@@ -249,6 +253,7 @@ class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
             if kernel_id in self:  # it was not idle after all
                 self._ending.pop(kernel_id, None)
 
-    async def shutdown_all(self, *args, **kwargs):
+    async def shutdown_all(self, now: bool = True):
+        """Stops every kernel at once when the server stops (see :meth:`shutdown_kernel`)."""
         self._closing = True
-        return await super().shutdown_all(*args, **kwargs)
+        return await super().shutdown_all(now=now)
