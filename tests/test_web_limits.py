@@ -350,6 +350,35 @@ def test_odd_requests_get_a_plain_not_found_and_leave_no_traceback_in_the_log(re
     assert log.read_text().count("Kernel shutdown") == 2 and _served_log_problems(log) == []  # stopped quietly
 
 
+def _leave_during_handshake(url: str, kernel: str, cookie: str) -> None:
+    """What a phone does when its page is closed while the page's websocket is still being opened."""
+    import base64
+    import os
+    import socket
+
+    host, port = url.removeprefix("http://").rstrip("/").split(":")
+    with socket.create_connection((host, int(port))) as raw:
+        raw.sendall((f"GET /api/kernels/{kernel}/channels?session_id={os.urandom(8).hex()} HTTP/1.1\r\n"
+                     f"Host: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+                     f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: {V1}\r\nOrigin: {url.rstrip('/')}\r\n"
+                     f"Cookie: {cookie}\r\n\r\n").encode())
+
+
+def test_a_page_closed_while_its_connection_opens_leaves_the_kernel_working_and_no_traceback(
+        released_course, tmp_path):
+    with server(released_course.self_paced, tmp_path) as (proc, url, log):
+        jar = Jar()
+        kernel = kernel_id(jar.keep(fetch(url + PAGE, NAVIGATION)).body)
+        for _ in range(10):
+            _leave_during_handshake(url, kernel, jar.for_kernel(kernel))
+        time.sleep(2)
+        heard = [read_message(m)[1] for m in talk_to_kernel(url, kernel, [message("kernel_info_request", {}, "s")],
+                                                            cookie=jar.for_kernel(kernel), origin=url.rstrip("/"))]
+        assert "kernel_info_reply" in heard  # the page, opened again, still reaches its kernel
+    assert _served_log_problems(log) == []
+
+
 def test_a_web_view_kernel_keeps_no_history(released_course, tmp_path, monkeypatch):
     ipython = tmp_path / "ipython"
     monkeypatch.setenv("IPYTHONDIR", str(ipython))

@@ -230,3 +230,16 @@ def test_make_view_serves_on_the_port_and_edition_asked_for():
     assert "course view --port 9123 --edition cohort" in out
     assert "course view --port 8866 --edition self-paced" in subprocess.run(
         ["make", "-n", "-C", str(ROOT), "view"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_idle_cull_passes_over_a_kernel_still_starting_and_kernels_talk_over_socket_files(tmp_path):
+    """Jupyter's cull met a kernel between its start and its first activity and printed a TraitError;
+    over TCP, kernels started together sometimes took each other's ports."""
+    from course_lib.web.kernels import CourseKernelManager, VisitorKernel
+
+    manager = CourseKernelManager(root_dir=str(tmp_path))
+    starting = VisitorKernel(parent=manager, connection_file=str(tmp_path / "kernel-1.json"))
+    manager._kernels["1"] = starting
+    assert asyncio.run(manager.cull_kernel_if_idle("1")) is None
+    assert "1" in manager._kernels and not manager._ending
+    assert starting.transport == "ipc" and starting.ip == str(tmp_path / "kernel-1-ipc")

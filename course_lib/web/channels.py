@@ -136,6 +136,11 @@ class ChannelsHandler(VoilaKernelWebsocketHandler):
 
     _opened = False
 
+    def select_subprotocol(self, subprotocols):
+        if self.connection is None:  # the page went away while the kernel was asked who it is (tornado
+            raise web.HTTPError(410)  # ran on_close already): answered quietly, not with a traceback
+        return super().select_subprotocol(subprotocols)
+
     async def open(self, kernel_id):
         self._opened = True
         self.kernel_manager.connected(kernel_id, self)

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import os
 import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager, ServerKernelManager
+from traitlets import default
 
 from . import limits
 from .settings import SETTINGS
@@ -59,6 +61,19 @@ class Visit:
     reserved: bool = False  # counted in its browser's allowance before its kernel is recorded
 
 
+class VisitorKernel(ServerKernelManager):
+    """One kernel, reached over Unix sockets in the server's connection folder where the system has them.
+
+    Over TCP each kernel takes five ports picked free a moment before it binds them; with dozens of
+    kernels starting at once (the preheated pools), another sometimes takes one in between, and that
+    kernel dies with "Address already in use" (a traceback in the log, a kernel short until it is
+    restarted). A socket file named after the kernel cannot be taken by another."""
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc" if os.name == "posix" else "tcp"
+
+
 class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
     max_kernels = SETTINGS["max_kernels"].trait()
     max_kernels_per_visitor = SETTINGS["max_kernels_per_visitor"].trait()
@@ -69,6 +84,10 @@ class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
     max_widget_state_bytes = SETTINGS["max_widget_state_bytes"].trait()
     kernel_memory_mib = SETTINGS["kernel_memory_mib"].trait()
     warm_kernels = SETTINGS["warm_kernels"].trait()
+
+    @default("kernel_manager_class")
+    def _default_kernel_manager_class(self) -> str:
+        return f"{VisitorKernel.__module__}.{VisitorKernel.__qualname__}"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -243,8 +262,11 @@ class CourseKernelManager(WarmKernels, AsyncMappingKernelManager):
                 websocket.close(ENDINGS.get(why, ENDINGS["closed"]), f"kernel ended: {why}")
 
     async def cull_kernel_if_idle(self, kernel_id: str):
-        """Jupyter's idle cull, for visitors' kernels only (warm ones wait for a page), saying why."""
-        if self.is_warm(kernel_id) or kernel_id in self._ending:
+        """Jupyter's idle cull, for visitors' kernels only (warm ones wait for a page), saying why; a
+        kernel still starting has no last activity yet (Jupyter's cull would print a TraitError for it)."""
+        kernel = self._kernels.get(kernel_id)
+        if (self.is_warm(kernel_id) or kernel_id in self._ending or kernel is None
+                or not kernel.trait_has_value("last_activity")):
             return None
         self._ending[kernel_id] = "idle"
         try:
