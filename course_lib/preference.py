@@ -31,8 +31,8 @@ def remember(language: str, folder: str | Path | None = None) -> None:
     workspace = next((f for f in (folder, folder.parent) if (f / STATE).is_dir()), None)
     if workspace is not None and i18n.known(language) and modes.for_folder(folder).keeps_answers \
             and remembered(workspace) != language:
+        set_lab_language(workspace / STATE, language)  # first: the choice counts as kept once both are
         atomic_write(workspace / STATE / FILE, language + "\n")
-        set_lab_language(workspace / STATE, language)
 
 
 def remembered(workspace: str | Path) -> str | None:

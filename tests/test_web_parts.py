@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, free_port
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+from webtools import run_apart
 
 from course_lib.web import SETTINGS, voila_command
 from course_lib.web.channels import WidgetBudget, frame
@@ -240,6 +241,6 @@ def test_the_idle_cull_passes_over_a_kernel_still_starting_and_kernels_talk_over
     manager = CourseKernelManager(root_dir=str(tmp_path))
     starting = VisitorKernel(parent=manager, connection_file=str(tmp_path / "kernel-1.json"))
     manager._kernels["1"] = starting
-    assert asyncio.run(manager.cull_kernel_if_idle("1")) is None
+    assert run_apart(manager.cull_kernel_if_idle("1")) is None
     assert "1" in manager._kernels and not manager._ending
     assert starting.transport == "ipc" and starting.ip == str(tmp_path / "kernel-1-ipc")
